@@ -1,0 +1,5 @@
+import sys
+
+from posecheck.cli import main
+
+sys.exit(main())

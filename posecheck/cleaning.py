@@ -1,0 +1,387 @@
+"""Cleaning a raw MediaPipe :class:`~posecheck.sequence.PoseSequence` before any metric is measured.
+
+Four stages, each a public function that returns a new sequence (the input is never edited), run
+by :func:`clean` in this order:
+
+1. :func:`repair_swaps`: undo frames where the model labelled the left leg (or arm) as the right.
+2. :func:`reject_outliers`: a keypoint that jumps away from its neighbours in time becomes NaN.
+3. :func:`fill_gaps`: short NaN gaps are interpolated linearly in time; long ones stay NaN.
+4. :func:`lowpass`: zero-lag Butterworth low-pass of the pixel and world coordinates.
+
+Shapes follow :mod:`posecheck.sequence`: time on axis 0, landmark on axis 1, NaN for missing.
+Each stage adds a record of what it did under ``seq.meta["cleaning"]``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from scipy import signal
+
+from posecheck.errors import PosecheckError
+from posecheck.landmarks import (
+    ARM,
+    INDEX,
+    LEFT_ANKLE,
+    LEFT_ELBOW,
+    LEFT_FOOT_INDEX,
+    LEFT_HEEL,
+    LEFT_KNEE,
+    LEFT_WRIST,
+    LEG,
+    MIRROR,
+)
+from posecheck.sequence import PoseSequence
+
+# Default cut-off: running kinematics are usually low-passed at 6-12 Hz. Foot-strike detection
+# looks for the sharp deceleration of the heel at contact, which a lower cut-off spreads over more
+# frames, so we take the upper part of that range. 10 Hz also stays below the 15 Hz Nyquist
+# frequency of 30 fps video, the lowest frame rate we expect (the clamp below handles lower).
+DEFAULT_CUTOFF_HZ = 10.0
+
+# Default longest gap to bridge: 0.1 s is under half of a running ground contact (about 0.2-0.3 s)
+# and under a third of a step at 170-180 steps/min (0.33-0.35 s), so a straight line across it
+# cannot invent or erase a foot strike. That is 3 frames at 30 fps, 12 at 120 fps.
+DEFAULT_MAX_GAP_S = 0.1
+
+#: Landmarks whose motion decides whether a frame's legs are swapped (the hips are left out:
+#: in a side view the two hips nearly coincide, so they say little about the labelling).
+LEG_COST_POINTS = (LEFT_KNEE, LEFT_ANKLE, LEFT_HEEL, LEFT_FOOT_INDEX)
+#: Landmarks whose motion decides whether a frame's arms are swapped.
+ARM_COST_POINTS = (LEFT_ELBOW, LEFT_WRIST)
+#: Left-side landmarks exchanged with their right counterparts when a frame's legs are swapped.
+LEG_SWAP_POINTS = LEG["left"]
+#: Left-side landmarks exchanged when a frame's arms are swapped (the hand points go with the arm).
+ARM_SWAP_POINTS = (*ARM["left"], INDEX["left_pinky"], INDEX["left_index"], INDEX["left_thumb"])
+
+
+def clean(
+    seq: PoseSequence,
+    *,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,  # reason at DEFAULT_MAX_GAP_S
+    cutoff_hz: float = DEFAULT_CUTOFF_HZ,  # reason at DEFAULT_CUTOFF_HZ
+    swap_penalty_leg: float = 0.15,  # see repair_swaps
+    outlier_window_s: float = 0.1,  # see reject_outliers
+    outlier_n_sigmas: float = 3.0,  # see reject_outliers
+    outlier_min_deviation_leg: float = 0.1,  # see reject_outliers
+    repair_arms: bool = True,  # arms swap independently of legs, so they get their own pass
+) -> PoseSequence:
+    """Swap repair, outlier rejection, gap filling and low-pass, in that order.
+
+    Swap repair comes first because a swapped frame looks like a large jump that outlier rejection
+    would otherwise delete; the low-pass comes last so it smooths the repaired, filled track.
+    """
+    groups = ("legs", "arms") if repair_arms else ("legs",)
+    seq = repair_swaps(seq, groups=groups, swap_penalty_leg=swap_penalty_leg)
+    seq = reject_outliers(seq, window_s=outlier_window_s, n_sigmas=outlier_n_sigmas,
+                          min_deviation_leg=outlier_min_deviation_leg)  # fmt: skip
+    seq = fill_gaps(seq, max_gap_s=max_gap_s)
+    return lowpass(seq, cutoff_hz=cutoff_hz)
+
+
+# ---- left/right swap repair ----------------------------------------------------------------------
+
+
+def repair_swaps(
+    seq: PoseSequence,
+    *,
+    groups: tuple[str, ...] = ("legs", "arms"),  # repaired separately: the model may swap legs only
+    swap_penalty_leg: float = 0.15,  # cost of relabelling one frame, in leg lengths; see below
+) -> PoseSequence:
+    """Relabel frames where the model swapped left and right, by continuity of motion.
+
+    For each limb group a two-state dynamic programme (state: this frame as labelled / swapped)
+    chooses the labelling of every frame that makes the cost points (knee, ankle, heel, toe for
+    legs; elbow, wrist for arms) move most smoothly, judged over consecutive frames (see
+    :func:`swap_labels`), so one mislabelled frame is fixed alone rather than flipping everything
+    after it. Missing points add nothing. Swaps are applied to ``keypoints_px``, ``visibility`` and
+    ``world_m`` together.
+
+    Relabelling a frame costs ``swap_penalty_leg`` leg lengths (median hip-to-ankle distance in
+    the image). Inside a run of relabelled frames the two limbs' motion is as smooth either way,
+    so only the jumps at the run's two ends argue for it; without a price per frame, noise on the
+    half-hidden far leg where the legs cross is enough to flip whole strides. On the treadmill
+    clip in ../shared (30 fps) a near-zero price flipped 94 of 360 frames in runs of up to 28
+    frames, and the legs' labels then disagreed with those one stride (21 frames) later in 132
+    frames; 0.15 relabels 7 frames (alone or in pairs) and the disagreement falls from 13 frames
+    (as detected) to 8. The price also bounds what is undone: a run of k frames is
+    relabelled only when its end jumps cost more than k times the price.
+
+    Limits: a clip labelled wrongly in most frames stays wrong (the majority labelling is kept),
+    and across a gap where every cost point is missing the labelling is not linked to the frames
+    before it.
+
+    ``meta["cleaning"]["swapped_frames"]`` records, per group, how many frames were swapped.
+    """
+    tables = {"legs": (LEG_COST_POINTS, LEG_SWAP_POINTS),
+              "arms": (ARM_COST_POINTS, ARM_SWAP_POINTS)}  # fmt: skip
+    unknown = set(groups) - set(tables)
+    if unknown:
+        raise PosecheckError(f"repair_swaps: unknown group {sorted(unknown)}; use 'legs', 'arms'")
+    keypoints, visibility, world = (seq.keypoints_px.copy(), seq.visibility.copy(),
+                                    seq.world_m.copy())  # fmt: skip
+    penalty_px = swap_penalty_leg * leg_length_px(seq)
+    counts = {}
+    for group in groups:
+        cost_points, swap_points = tables[group]
+        swapped = swap_labels(seq.keypoints_px, cost_points, swap_penalty_px=penalty_px)
+        counts[group] = int(swapped.sum())
+        for array in (keypoints, visibility, world):
+            _exchange(array, swapped, swap_points)
+    out = seq.replace(keypoints_px=keypoints, visibility=visibility, world_m=world)
+    return _with_record(out, "swapped_frames", counts)
+
+
+def leg_length_px(seq: PoseSequence) -> float:
+    """Median hip-to-ankle distance in the image over both legs and all frames, pixels.
+
+    A quarter of the frame height when no hip and ankle are ever seen together.
+    """
+    hips = seq.keypoints_px[:, [LEG["left"][0], LEG["right"][0]]]
+    ankles = seq.keypoints_px[:, [LEFT_ANKLE, MIRROR[LEFT_ANKLE]]]
+    distances = np.linalg.norm(hips - ankles, axis=-1)
+    if not np.isfinite(distances).any():
+        return 0.25 * seq.height
+    return float(np.nanmedian(distances))
+
+
+def swap_labels(
+    keypoints_px: np.ndarray,
+    cost_points: tuple[int, ...],
+    *,
+    swap_penalty_px: float,  # price of relabelling one frame (see repair_swaps)
+) -> np.ndarray:
+    """(n,) bool: frames whose left/right labels of ``cost_points`` should be exchanged.
+
+    ``keypoints_px`` is (n, 33, 2); ``cost_points`` are left-side landmark indices (their right
+    counterparts are found through :data:`posecheck.landmarks.MIRROR`). The cost of a labelling is
+    ``swap_penalty_px`` per relabelled frame plus the summed acceleration
+    ``|p[t] - 2 p[t-1] + p[t-2]|`` (mean over the points) of the relabelled tracks: a change of
+    velocity, not of position, so two legs passing each other mid-swing (same place, opposite
+    velocities) are not mistaken for a swap. Where a point is missing in frame
+    t-2, its displacement from t-1 to t stands in.
+    """
+    n = len(keypoints_px)
+    if n < 3:
+        return np.zeros(n, dtype=bool)
+    left = keypoints_px[:, list(cost_points)]
+    right = keypoints_px[:, [MIRROR[i] for i in cost_points]]
+    tracks = (np.stack([left, right]), np.stack([right, left]))  # tracks[state]: (2, n, P, 2)
+    # step[t-2, a, b, c]: cost of states a, b, c in frames t-2, t-1, t
+    step = np.empty((n - 2, 2, 2, 2))
+    for a, b, c in np.ndindex(2, 2, 2):
+        p0, p1, p2 = tracks[a][:, :-2], tracks[b][:, 1:-1], tracks[c][:, 2:]
+        acceleration = np.linalg.norm(p2 - 2 * p1 + p0, axis=-1)
+        displacement = np.linalg.norm(p2 - p1, axis=-1)
+        per_point = np.where(np.isfinite(acceleration), acceleration, displacement)
+        step[:, a, b, c] = _finite_mean(per_point)
+    return _viterbi_pairs(step, np.array([0.0, swap_penalty_px]))
+
+
+def _finite_mean(per_point: np.ndarray) -> np.ndarray:
+    """(n,) mean of (2, n, P) over limbs (axis 0) and points (axis 2); NaN ignored, 0 if none."""
+    finite = np.isfinite(per_point)
+    total = np.where(finite, per_point, 0.0).sum(axis=(0, 2))
+    return total / np.maximum(finite.sum(axis=(0, 2)), 1)
+
+
+def _viterbi_pairs(step: np.ndarray, unary: np.ndarray) -> np.ndarray:
+    """(n,) bool: the two-state path of least total ``step[t-2, a, b, c]`` + ``unary[state]``.
+
+    A second-order chain solved as a first-order one over pairs (state in frame t-1, in frame t).
+    """
+    n = len(step) + 2
+    best = unary[:, None] + unary[None, :]  # best[a, b]: frames 0 and 1
+    back = np.zeros((n, 2, 2), dtype=np.int8)  # back[t, b, c]: best state a of frame t-2
+    for t in range(2, n):
+        totals = best[:, :, None] + step[t - 2]  # [a, b, c]
+        back[t] = np.argmin(totals, axis=0)
+        best = np.min(totals, axis=0) + unary[None, :]
+    path = np.zeros(n, dtype=bool)
+    b, c = np.unravel_index(int(np.argmin(best)), (2, 2))
+    path[n - 1], path[n - 2] = bool(c), bool(b)
+    for t in range(n - 1, 1, -1):
+        a = int(back[t, b, c])
+        path[t - 2] = bool(a)
+        b, c = a, b
+    return path
+
+
+def _exchange(array: np.ndarray, frames: np.ndarray, left_points: tuple[int, ...]) -> None:
+    """Exchange left and right landmarks of ``array`` (n, 33, ...) in ``frames``, in place."""
+    left = list(left_points)
+    right = [MIRROR[i] for i in left_points]
+    rows = np.flatnonzero(frames)[:, None]
+    array[rows, left + right] = array[rows, right + left]
+
+
+# ---- outlier rejection ---------------------------------------------------------------------------
+
+
+def reject_outliers(
+    seq: PoseSequence,
+    *,
+    window_s: float = 0.1,  # +-0.05 s: short against a 0.7 s running stride, so the local
+    # median follows real motion; 2 neighbours each side at 30 fps, 6 at 120 fps
+    n_sigmas: float = 3.0,  # the usual Hampel threshold: 3 robust standard deviations
+    min_deviation_leg: float = 0.1,  # in leg lengths (see leg_length_px); see below
+) -> PoseSequence:
+    """Set to NaN each image keypoint that jumps away from its neighbours in time (Hampel test).
+
+    For each landmark coordinate, the value at frame t is compared with the median of the frames
+    within ``window_s / 2`` of it; it is an outlier when the difference exceeds ``n_sigmas``
+    robust standard deviations (1.4826 x the median absolute deviation in the window), and at
+    least ``min_deviation_leg`` leg lengths. The floor matters because five samples (the window
+    at 30 fps) give a small, unsteady deviation: on the treadmill clip in ../shared a heel's real
+    turn at ground contact stood 0.05 leg lengths off its window median and was flagged under a
+    floor of 0.05. Under 0.1 the clip loses 95 of 11,880 points (0.1-0.55 leg lengths off, median
+    0.14), mostly far-side feet and hands; the near-leg ones fall on frames where the legs cross
+    and the model's labels waver. A keypoint flagged in x or y is removed in ``keypoints_px``,
+    ``visibility`` and ``world_m`` (the model's world estimate of that point is as suspect);
+    :func:`fill_gaps` refills it when the gap is short. Frames with fewer than 3 finite values in
+    the window are not tested.
+    """
+    min_deviation_px = min_deviation_leg * leg_length_px(seq)
+    half = max(1, int(round(window_s / 2 * seq.fps)))
+    flagged = hampel_flags(seq.keypoints_px, half_window=half, n_sigmas=n_sigmas,
+                           min_deviation=min_deviation_px).any(axis=-1)  # fmt: skip
+    keypoints, visibility, world = (seq.keypoints_px.copy(), seq.visibility.copy(),
+                                    seq.world_m.copy())  # fmt: skip
+    keypoints[flagged] = np.nan
+    visibility[flagged] = np.nan
+    world[flagged] = np.nan
+    out = seq.replace(keypoints_px=keypoints, visibility=visibility, world_m=world)
+    return _with_record(out, "outliers_removed", int(flagged.sum()))
+
+
+def hampel_flags(
+    values: np.ndarray, *, half_window: int, n_sigmas: float, min_deviation: float
+) -> np.ndarray:
+    """Bool array shaped like ``values`` (time on axis 0): True where the Hampel test fails.
+
+    The window is ``half_window`` frames each side; NaN values are ignored and never flagged.
+    """
+    n = len(values)
+    if n == 0:
+        return np.zeros(values.shape, dtype=bool)
+    pad = np.full((half_window, *values.shape[1:]), np.nan)
+    padded = np.concatenate([pad, values, pad])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half_window + 1, axis=0)
+    # windows[t, ..., k] is values[t - half_window + k]: shape (*values.shape, 2h+1)
+    enough = np.isfinite(windows).sum(axis=-1) >= 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows are expected
+        median = np.nanmedian(windows, axis=-1)
+        sigma = 1.4826 * np.nanmedian(np.abs(windows - median[..., None]), axis=-1)
+    limit = np.maximum(n_sigmas * sigma, min_deviation)
+    deviation = np.abs(values - median)
+    return enough & np.isfinite(deviation) & (deviation > limit)
+
+
+# ---- gap filling ---------------------------------------------------------------------------------
+
+
+def fill_gaps(
+    seq: PoseSequence,
+    *,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,  # reason at DEFAULT_MAX_GAP_S
+) -> PoseSequence:
+    """Interpolate, linearly in ``time_s``, interior NaN gaps of at most ``max_gap_s``.
+
+    A gap of k missing frames lasts k / fps seconds. Longer gaps, and gaps at the start or end of
+    the clip (nothing to interpolate towards), stay NaN. Applied to each coordinate of
+    ``keypoints_px`` and ``world_m`` and to ``visibility``.
+    """
+    if max_gap_s < 0:
+        raise PosecheckError(f"fill_gaps: max_gap_s must be >= 0, got {max_gap_s}")
+    max_frames = int(np.floor(max_gap_s * seq.fps + 1e-9))
+    filled = {
+        name: fill_short_gaps(getattr(seq, name), seq.time_s, max_frames=max_frames)
+        for name in ("keypoints_px", "visibility", "world_m")
+    }
+    was_missing = np.isnan(seq.keypoints_px[..., 0])
+    n_filled = int(np.sum(was_missing & np.isfinite(filled["keypoints_px"][..., 0])))
+    return _with_record(seq.replace(**filled), "keypoints_filled", n_filled)
+
+
+def fill_short_gaps(values: np.ndarray, time_s: np.ndarray, *, max_frames: int) -> np.ndarray:
+    """Copy of ``values`` (time on axis 0, any trailing shape) with interior NaN runs of at most
+    ``max_frames`` frames linearly interpolated against ``time_s`` (n,)."""
+    out = np.array(values, dtype=float, copy=True)
+    columns = out.reshape(len(out), int(np.prod(out.shape[1:])))  # a view of out
+    if max_frames < 1:
+        return out
+    for j in range(columns.shape[1]):
+        column = columns[:, j]
+        for start, stop in nan_runs(column):
+            if start > 0 and stop < len(column) and stop - start <= max_frames:
+                span = [start - 1, stop]
+                column[start:stop] = np.interp(time_s[start:stop], time_s[span], column[span])
+    return out
+
+
+def nan_runs(column: np.ndarray) -> list[tuple[int, int]]:
+    """``[(start, stop), ...]`` of each run of NaN in a 1-D array (stop exclusive)."""
+    return _runs(np.isnan(column))
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+# ---- low-pass ------------------------------------------------------------------------------------
+
+
+def lowpass(
+    seq: PoseSequence,
+    *,
+    cutoff_hz: float = DEFAULT_CUTOFF_HZ,  # reason at DEFAULT_CUTOFF_HZ
+    order: int = 2,  # 2nd order run forwards and backwards: 4th-order roll-off, the usual choice
+    # for kinematics (Winter, Biomechanics and Motor Control of Human Movement)
+    max_fraction_of_nyquist: float = 0.8,  # clamp: a cut-off at or past Nyquist is no filter
+) -> PoseSequence:
+    """Zero-lag Butterworth low-pass of ``keypoints_px`` and ``world_m`` (visibility untouched).
+
+    The filter (``scipy.signal.butter(..., output="sos")``) runs forwards and backwards
+    (``sosfiltfilt``), so peaks keep their time and the amplitude response is the designed
+    filter's squared: one half at the cut-off, close to ``1 / (1 + (f / cutoff_hz) ** (2 * order))``
+    well below Nyquist. Each run of finite values is filtered on its own and NaN gaps stay NaN;
+    runs not longer than the edge padding, ``3 * (2 * sections + 1)`` frames (9 for the default
+    order, 0.3 s at 30 fps), are left unfiltered because filtfilt cannot settle in them. The
+    cut-off is clamped to ``max_fraction_of_nyquist * fps / 2``; the one used is recorded as
+    ``meta["cleaning"]["cutoff_hz"]``.
+    """
+    if cutoff_hz <= 0 or order < 1:
+        raise PosecheckError(f"lowpass: cutoff_hz > 0 and order >= 1, got {cutoff_hz}, {order}")
+    used_hz = min(cutoff_hz, max_fraction_of_nyquist * seq.fps / 2)
+    sos = signal.butter(order, used_hz, btype="lowpass", output="sos", fs=seq.fps)
+    filtered = {name: filter_finite_runs(getattr(seq, name), sos)
+                for name in ("keypoints_px", "world_m")}  # fmt: skip
+    return _with_record(seq.replace(**filtered), "cutoff_hz", float(used_hz))
+
+
+def filter_finite_runs(values: np.ndarray, sos: np.ndarray) -> np.ndarray:
+    """Copy of ``values`` (time on axis 0) with each finite run of each column passed through
+    ``sosfiltfilt``; NaN stays NaN and runs too short for the edge padding stay as they are."""
+    padlen = 3 * (2 * len(sos) + 1)
+    out = np.array(values, dtype=float, copy=True)
+    columns = out.reshape(len(out), int(np.prod(out.shape[1:])))
+    for j in range(columns.shape[1]):
+        column = columns[:, j]
+        for start, stop in _runs(np.isfinite(column)):
+            if stop - start > padlen:
+                column[start:stop] = signal.sosfiltfilt(sos, column[start:stop], padlen=padlen)
+    return out
+
+
+# ---- shared --------------------------------------------------------------------------------------
+
+
+def _with_record(seq: PoseSequence, key: str, value: Any) -> PoseSequence:
+    """Copy of ``seq`` whose ``meta["cleaning"][key]`` is ``value`` (meta is copied, not edited)."""
+    meta = dict(seq.meta)
+    meta["cleaning"] = {**meta.get("cleaning", {}), key: value}
+    return seq.replace(meta=meta)

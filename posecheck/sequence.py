@@ -1,0 +1,160 @@
+"""PoseSequence: the time-first pose of one person through a clip, the type every stage passes on.
+
+Shapes (n = number of video frames, time on axis 0 everywhere):
+
+- ``time_s``        (n,)        presentation time of each frame in seconds from the clip start
+- ``keypoints_px``  (n, 33, 2)  image x (right) and y (down) in pixels of the *displayed* frame
+- ``visibility``    (n, 33)     MediaPipe's visibility score in [0, 1]
+- ``world_m``       (n, 33, 3)  MediaPipe world landmarks in metres (hip-centred, y down)
+
+Missing values are NaN (a frame where the person was not found is NaN in every array but
+``time_s``). Landmark order is :data:`posecheck.landmarks.NAMES`.
+
+Saved as ``.npz`` (numpy's zip of arrays, see :meth:`PoseSequence.save`) and as a wide CSV, one
+row per frame, that opens in a spreadsheet (:meth:`PoseSequence.to_csv`).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from posecheck.errors import PosecheckError
+from posecheck.landmarks import N_LANDMARKS, NAMES
+
+FORMAT_VERSION = 1
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class PoseSequence:
+    """One person's pose over time. Stages return new objects; arrays are never edited in place."""
+
+    time_s: np.ndarray
+    keypoints_px: np.ndarray
+    visibility: np.ndarray
+    world_m: np.ndarray
+    fps: float
+    frame_size: tuple[int, int]  # (width, height) of the displayed frame, pixels
+    meta: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = len(self.time_s)
+        expected = {
+            "time_s": (n,),
+            "keypoints_px": (n, N_LANDMARKS, 2),
+            "visibility": (n, N_LANDMARKS),
+            "world_m": (n, N_LANDMARKS, 3),
+        }
+        for name, shape in expected.items():
+            array = np.asarray(getattr(self, name), dtype=float)
+            if array.shape != shape:
+                raise ValueError(f"PoseSequence.{name} must have shape {shape}, got {array.shape}")
+            object.__setattr__(self, name, array)
+        object.__setattr__(self, "fps", float(self.fps))
+        object.__setattr__(self, "frame_size", (int(self.frame_size[0]), int(self.frame_size[1])))
+
+    # ---- construction -------------------------------------------------------------------
+    @classmethod
+    def empty(cls, time_s: np.ndarray, *, fps: float, frame_size: tuple[int, int],
+              meta: dict[str, Any] | None = None) -> PoseSequence:
+        """A sequence of ``len(time_s)`` frames with every landmark missing (NaN)."""
+        n = len(time_s)
+        return cls(
+            time_s=np.asarray(time_s, dtype=float),
+            keypoints_px=np.full((n, N_LANDMARKS, 2), np.nan),
+            visibility=np.full((n, N_LANDMARKS), np.nan),
+            world_m=np.full((n, N_LANDMARKS, 3), np.nan),
+            fps=fps,
+            frame_size=frame_size,
+            meta=dict(meta or {}),
+        )
+
+    def replace(self, **changes: Any) -> PoseSequence:
+        """A copy with some fields replaced (the arrays of the others are shared, read-only use)."""
+        return dataclasses.replace(self, **changes)
+
+    # ---- views ---------------------------------------------------------------------------
+    @property
+    def n_frames(self) -> int:
+        return len(self.time_s)
+
+    @property
+    def detected(self) -> np.ndarray:
+        """(n,) bool: frames where the person's hips were found."""
+        return np.isfinite(self.keypoints_px[:, 23:25, :]).all(axis=(1, 2))
+
+    @property
+    def width(self) -> int:
+        return self.frame_size[0]
+
+    @property
+    def height(self) -> int:
+        return self.frame_size[1]
+
+    def landmark(self, name: str) -> np.ndarray:
+        """(n, 2) image track of one landmark, by MediaPipe name."""
+        return self.keypoints_px[:, NAMES.index(name)]
+
+    # ---- files ---------------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        """Write an ``.npz``: the four arrays above plus ``fps``, ``frame_size``, ``landmarks``
+        (the names) and ``meta`` (a JSON string) and ``format_version``."""
+        np.savez_compressed(
+            Path(path),
+            time_s=self.time_s,
+            keypoints_px=self.keypoints_px,
+            visibility=self.visibility,
+            world_m=self.world_m,
+            fps=np.float64(self.fps),
+            frame_size=np.asarray(self.frame_size, dtype=np.int64),
+            landmarks=np.asarray(NAMES),
+            meta=np.asarray(json.dumps(self.meta)),
+            format_version=np.int64(FORMAT_VERSION),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> PoseSequence:
+        """Read a file written by :meth:`save`."""
+        try:
+            with np.load(Path(path), allow_pickle=False) as data:
+                if tuple(data["landmarks"].tolist()) != NAMES:
+                    raise PosecheckError(f"{path}: landmark names do not match MediaPipe's 33")
+                return cls(
+                    time_s=data["time_s"],
+                    keypoints_px=data["keypoints_px"],
+                    visibility=data["visibility"],
+                    world_m=data["world_m"],
+                    fps=float(data["fps"]),
+                    frame_size=tuple(int(v) for v in data["frame_size"]),
+                    meta=json.loads(str(data["meta"])),
+                )
+        except (OSError, KeyError, ValueError) as exc:
+            raise PosecheckError(f"{path}: not a posecheck pose file ({exc})") from exc
+
+    def to_csv(self, path: str | Path) -> None:
+        """Write one row per frame: ``frame``, ``time_s``, then for each landmark
+        ``<name>_x_px``, ``<name>_y_px``, ``<name>_visibility``, ``<name>_x_m``, ``<name>_y_m``,
+        ``<name>_z_m``. Missing values are empty cells."""
+        header = ["frame", "time_s"]
+        for name in NAMES:
+            header += [f"{name}_x_px", f"{name}_y_px", f"{name}_visibility",
+                       f"{name}_x_m", f"{name}_y_m", f"{name}_z_m"]  # fmt: skip
+        per_landmark = np.concatenate(
+            [self.keypoints_px, self.visibility[:, :, None], self.world_m], axis=2
+        ).reshape(self.n_frames, -1)
+        # pixels to 0.01 px; visibility and metres to 0.1 mm
+        formats = ["{:.2f}", "{:.2f}", "{:.4f}", "{:.4f}", "{:.4f}", "{:.4f}"] * N_LANDMARKS
+        with open(path, "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            for i in range(self.n_frames):
+                cells = [
+                    fmt.format(v) if np.isfinite(v) else ""
+                    for fmt, v in zip(formats, per_landmark[i])
+                ]
+                writer.writerow([i, f"{self.time_s[i]:.4f}", *cells])

@@ -1,0 +1,195 @@
+"""Following one person through a clip when several are visible.
+
+Detections are linked frame to frame into *tracks* by their hip midpoints (Hungarian assignment on
+distance predicted with constant velocity, gated by the person's own torso length and size). A
+track ends when its person is unseen for longer than ``max_gap_s``; a new detection that matches no
+track starts a new one. Tracks are never joined, so two people are never spliced into one.
+
+Which track is the runner (the documented rule, :func:`choose_track`):
+
+- ``"largest"``: the track with the largest *presence*, the sum over its frames of its torso length
+  in pixels. A side-on clip is filmed for its runner, who is near the camera and in frame for
+  most of the clip (treadmill, or a camera panning with the runner); a passer-by is smaller or
+  briefly there.
+- ``"sideways"``: the track whose hips travel farthest sideways in the image, in torso lengths
+  (hip x smoothed over 0.5 s first, so the bob of each stride does not count).
+- ``"auto"`` (default): presence x (1 + sideways travel / 4 torso lengths). Someone standing or
+  running on a treadmill counts their presence once; a person crossing the frame from a tripod
+  counts several times over, so an overground runner wins over a larger bystander who stays
+  put. (In the park clip: the walker crossing the frame, not the man jumping off a box.)
+- an integer: that track id, as listed in ``people.json`` of an earlier run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from posecheck.errors import PosecheckError
+from posecheck.sequence import PoseSequence
+
+RULES = ("auto", "largest", "sideways")
+
+
+@dataclasses.dataclass
+class Track:
+    """One person's detections: ``frames[k]`` is the frame index of ``detections[k]``."""
+
+    id: int
+    frames: list[int] = dataclasses.field(default_factory=list)
+    detections: list = dataclasses.field(default_factory=list)
+
+    @property
+    def hip_px(self) -> np.ndarray:
+        return np.array([d.hip_px for d in self.detections])
+
+    @property
+    def size_px(self) -> np.ndarray:
+        return np.array([d.size_px for d in self.detections])
+
+    @property
+    def presence(self) -> float:
+        """Sum of torso lengths (px) over the frames the person is seen."""
+        return float(np.nansum(self.size_px))
+
+    def sideways_travel(self, fps: float) -> float:
+        """Total horizontal hip travel, in median torso lengths, hip x smoothed over 0.5 s."""
+        window = max(int(round(0.5 * fps)), 1)
+        if len(self.frames) <= window:
+            return 0.0
+        x = np.convolve(self.hip_px[:, 0], np.ones(window) / window, mode="valid")
+        return float(np.nansum(np.abs(np.diff(x))) / np.nanmedian(self.size_px))
+
+    def score(self, fps: float) -> float:
+        """The ``"auto"`` rule's score: presence x (1 + sideways travel / 4 torso lengths)."""
+        return self.presence * (1.0 + self.sideways_travel(fps) / 4.0)
+
+    def summary(self, time_s: np.ndarray, fps: float) -> dict:
+        hip = np.nanmedian(self.hip_px, axis=0)
+        return {
+            "id": self.id,
+            "first_time_s": round(float(time_s[self.frames[0]]), 3),
+            "last_time_s": round(float(time_s[self.frames[-1]]), 3),
+            "n_frames": len(self.frames),
+            "median_hip_px": [round(float(v), 1) for v in hip],
+            "median_torso_px": round(float(np.nanmedian(self.size_px)), 1),
+            "presence": round(self.presence, 1),
+            "sideways_travel_torsos": round(self.sideways_travel(fps), 2),
+            "auto_score": round(self.score(fps), 1),
+        }
+
+
+def _upright(det) -> bool:
+    """A running or walking person has the nose and shoulders above the hips (image y down);
+    an upside-down skeleton is a mis-fit (MediaPipe fits one to a person's shadow or a
+    tumbling body) that would otherwise hijack a track."""
+    hip_y = det.hip_px[1]
+    return bool(det.keypoints_px[0, 1] < hip_y and det.keypoints_px[11:13, 1].mean() < hip_y)
+
+
+def _without_duplicates(detections: list, *, same_person_torsos: float) -> list:
+    """Keep one fit per body: MediaPipe asked for several poses can fit one person twice. Two
+    detections whose landmarks lie on average within ``same_person_torsos`` torso lengths of each
+    other are one person; the more visible fit is kept."""
+    kept = []
+    for det in sorted(detections, key=lambda d: -float(np.mean(d.visibility))):
+        if all(_mean_landmark_distance(det, k) > same_person_torsos * max(k.size_px, 1.0)
+               for k in kept):
+            kept.append(det)
+    return kept
+
+
+def _mean_landmark_distance(a, b) -> float:
+    return float(np.nanmean(np.linalg.norm(a.keypoints_px - b.keypoints_px, axis=1)))
+
+
+def link_tracks(people: list[list], time_s: np.ndarray, *, max_gap_s: float = 0.5,
+                gate_torsos: float = 0.6, gate_torsos_per_frame: float = 0.3,
+                max_size_ratio: float = 1.6, same_person_torsos: float = 0.5) -> list[Track]:
+    """Link per-frame detections into tracks.
+
+    Gate: a detection may continue a track when its hips are within
+    ``gate_torsos + gate_torsos_per_frame * frames_since_seen`` torso lengths of the track's
+    constant-velocity prediction (a 5 m/s runner filmed side-on moves about 0.35 torso lengths per
+    frame at 30 fps) and its torso length is within ``max_size_ratio`` of the track's.
+    ``max_gap_s`` 0.5 s bridges a brief occlusion without handing a track to a newcomer.
+    """
+    tracks: list[Track] = []
+    active: list[Track] = []
+    for i, detections in enumerate(people):
+        upright = [d for d in detections if _upright(d)]
+        detections = _without_duplicates(upright, same_person_torsos=same_person_torsos)
+        active = [t for t in active if time_s[i] - time_s[t.frames[-1]] <= max_gap_s]
+        cost = np.full((len(active), len(detections)), np.inf)
+        for a, track in enumerate(active):
+            last, size = track.detections[-1].hip_px, track.detections[-1].size_px
+            gap = i - track.frames[-1]
+            velocity = 0.0
+            if len(track.frames) > 1:
+                velocity = (last - track.detections[-2].hip_px) / (
+                    track.frames[-1] - track.frames[-2])
+            predicted = last + velocity * gap
+            gate = (gate_torsos + gate_torsos_per_frame * gap) * max(size, 1.0)
+            for d, det in enumerate(detections):
+                ratio = max(det.size_px, 1.0) / max(size, 1.0)
+                distance = float(np.linalg.norm(det.hip_px - predicted))
+                if distance <= gate and 1 / max_size_ratio <= ratio <= max_size_ratio:
+                    cost[a, d] = distance / max(size, 1.0)
+        matched = set()
+        if cost.size:
+            finite = np.where(np.isfinite(cost), cost, 1e9)
+            for a, d in zip(*linear_sum_assignment(finite)):
+                if np.isfinite(cost[a, d]):
+                    active[a].frames.append(i)
+                    active[a].detections.append(detections[d])
+                    matched.add(d)
+        for d, det in enumerate(detections):
+            if d not in matched:
+                track = Track(id=len(tracks), frames=[i], detections=[det])
+                tracks.append(track)
+                active.append(track)
+    return tracks
+
+
+def choose_track(tracks: list[Track], person: str | int | None = None, *,
+                 fps: float) -> Track:
+    """The runner's track by the rule in the module docstring."""
+    if not tracks:
+        raise PosecheckError("no person was found in the video")
+    if person is None:
+        person = "auto"
+    if isinstance(person, str) and person.isdigit():
+        person = int(person)
+    if isinstance(person, int):
+        for track in tracks:
+            if track.id == person:
+                return track
+        raise PosecheckError(
+            f"--person {person}: no such person; this clip has ids 0 to {len(tracks) - 1}")
+    if person == "auto":
+        return max(tracks, key=lambda t: t.score(fps))
+    if person == "largest":
+        return max(tracks, key=lambda t: t.presence)
+    if person == "sideways":
+        return max(tracks, key=lambda t: t.sideways_travel(fps))
+    raise PosecheckError(f"--person {person!r}: use one of {', '.join(RULES)} or a person id")
+
+
+def track_to_sequence(track: Track, tracks: list[Track], frames) -> PoseSequence:
+    """The chosen track as a PoseSequence over every frame of the clip (NaN where unseen)."""
+    info = frames.info
+    seq = PoseSequence.empty(
+        frames.time_s, fps=info.fps, frame_size=(info.width, info.height),
+        meta={
+            "source": str(info.path.name),
+            "model": frames.model,
+            "person_id": track.id,
+            "people": [t.summary(frames.time_s, info.fps) for t in tracks],
+        },
+    )
+    keypoints, visibility, world = seq.keypoints_px.copy(), seq.visibility.copy(), seq.world_m.copy()
+    for i, det in zip(track.frames, track.detections):
+        keypoints[i], visibility[i], world[i] = det.keypoints_px, det.visibility, det.world_m
+    return seq.replace(keypoints_px=keypoints, visibility=visibility, world_m=world)

@@ -1,0 +1,165 @@
+"""``posecheck analyze`` end to end: the real treadmill clip offline, and every kind of bad input.
+
+These run the command as a user would, in a subprocess; the treadmill run happens once per
+session (about 30 s) and several tests read its outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import REPO, shared_path
+from posecheck.sequence import PoseSequence
+from posecheck.video import VideoWriter, iter_frames, probe
+
+# Blocks every socket the Python side could open; the network namespace (below) blocks native code.
+NO_SOCKETS = (
+    "import socket, sys\n"
+    "def _refuse(*a, **k): raise OSError('network access attempted')\n"
+    "socket.socket = _refuse; socket.create_connection = _refuse; socket.getaddrinfo = _refuse\n"
+    "from posecheck.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def _offline_command(*args: str) -> list[str]:
+    command = [sys.executable, "-c", NO_SOCKETS, *args]
+    unshare = shutil.which("unshare")
+    if unshare and subprocess.run([unshare, "-n", "true"], capture_output=True).returncode == 0:
+        return [unshare, "-n", *command]  # no network interface at all, not even for C++ code
+    return command
+
+
+def run_posecheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(_offline_command(*args), capture_output=True, text=True, cwd=cwd,
+                          timeout=600, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def treadmill_run(tmp_path_factory):
+    clip = shared_path("data", "clips", "treadmill-side-male", "male_side.mp4")
+    before = _sha256(clip)
+    outdir = tmp_path_factory.mktemp("treadmill") / "out"
+    result = run_posecheck("analyze", str(clip), "-o", str(outdir))
+    return clip, before, outdir, result
+
+
+def test_treadmill_clip_offline_writes_h264_portrait_video_and_keypoints(treadmill_run):
+    clip, before, outdir, result = treadmill_run
+    assert result.returncode == 0, result.stderr
+    assert _sha256(clip) == before, "the input clip was modified"
+    video = probe(outdir / "annotated.mp4")
+    assert video.codec == "h264"
+    assert (video.width, video.height) == (720, 1280)
+    assert video.n_frames == 360
+    assert video.duration_s == pytest.approx(12.0, abs=0.05)
+    pose = PoseSequence.load(outdir / "pose.npz")
+    assert pose.n_frames == 360 and pose.fps == 30.0
+    assert pose.frame_size == (720, 1280)
+    assert pose.detected.mean() >= 0.98
+    csv_lines = (outdir / "pose.csv").read_text().splitlines()
+    assert len(csv_lines) == 361
+    assert len(csv_lines[0].split(",")) == 2 + 33 * 6
+    assert json.loads((outdir / "people.json").read_text())["chosen_id"] == 0
+
+
+def test_treadmill_skeleton_is_drawn_where_the_runner_is(treadmill_run):
+    clip, _, outdir, result = treadmill_run
+    assert result.returncode == 0, result.stderr
+    pose = PoseSequence.load(outdir / "pose.npz")
+    drawn_frames = 0
+    for original, annotated in zip(iter_frames(clip), iter_frames(outdir / "annotated.mp4")):
+        if original.index % 30:
+            continue
+        knee = pose.keypoints_px[original.index, 25:27]
+        x, y = np.nanmean(knee, axis=0).astype(int)
+        patch = (slice(y - 12, y + 12), slice(x - 12, x + 12))
+        change = np.abs(annotated.rgb[patch].astype(int) - original.rgb[patch]).max()
+        drawn_frames += change > 60  # a drawn bone, not compression noise
+    assert drawn_frames >= 11  # of the 12 sampled frames
+
+
+def test_native_log_chatter_does_not_reach_the_user(treadmill_run):
+    _, _, _, result = treadmill_run
+    assert result.returncode == 0, result.stderr
+    assert "INFO:" not in result.stderr and "WARNING: [" not in result.stderr, result.stderr
+    assert len(result.stderr.splitlines()) <= 1
+
+
+def _plain_clip(path: Path, seconds: float = 1.0) -> None:
+    rng = np.random.default_rng(0)
+    with VideoWriter(path, fps=30.0, width=320, height=240) as writer:
+        for _ in range(int(seconds * 30)):
+            writer.write(rng.integers(90, 110, (240, 320, 3), dtype=np.uint8))
+
+
+def _make_input(kind: str, folder: Path) -> Path:
+    clip = folder / "clip.mp4"
+    if kind == "missing":
+        return folder / "nothing-here.mp4"
+    if kind == "text":
+        clip.write_text("these are my running notes, not a video\n")
+    elif kind == "truncated":
+        _plain_clip(folder / "whole.mp4", seconds=2.0)
+        data = (folder / "whole.mp4").read_bytes()
+        clip.write_bytes(data[: len(data) // 2])
+    elif kind == "no-person":
+        _plain_clip(clip)
+    return clip
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("missing", "no such file"),
+    ("text", "not a readable video"),
+    ("truncated", "truncated"),
+    ("no-person", "no person was found"),
+])  # fmt: skip
+def test_bad_input_gives_one_line_error_and_no_output(tmp_path, kind, message):
+    clip = _make_input(kind, tmp_path)
+    before = _sha256(clip) if clip.exists() else None
+    outdir = tmp_path / "out"
+    result = run_posecheck("analyze", str(clip), "-o", str(outdir), cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("posecheck: error: ") and message in lines[0], lines[0]
+    assert "Traceback" not in result.stderr
+    assert not outdir.exists()
+    assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
+    if before is not None:
+        assert _sha256(clip) == before
+
+
+def test_unwritable_output_folder_gives_one_line_error(tmp_path):
+    clip = _make_input("no-person", tmp_path)
+    if os.geteuid() == 0:  # root writes through permission bits; sysfs refuses even root
+        outdir = Path("/sys/posecheck-out")
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        outdir = locked / "out"
+    result = run_posecheck("analyze", str(clip), "-o", str(outdir))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot write there" in lines[0], result.stderr
+    assert not outdir.exists()
+
+
+def test_bad_person_choice_is_a_usage_error_not_a_traceback(tmp_path):
+    clip = _make_input("no-person", tmp_path)
+    result = run_posecheck("analyze", str(clip), "--person", "tallest", "-o", str(tmp_path / "o"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,93 @@
+"""Following one person: synthetic detections with a known answer, and the real park clip."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import shared_path
+from posecheck import tracking
+from posecheck.errors import PosecheckError
+from posecheck.pose import Detection, detect_people
+
+
+def _person(hip_x: float, hip_y: float, torso_px: float) -> Detection:
+    """A standing skeleton: every landmark at the hips except shoulders and nose above them."""
+    keypoints = np.tile([hip_x, hip_y], (33, 1)).astype(float)
+    keypoints[11:13] = [hip_x, hip_y - torso_px]
+    keypoints[0] = [hip_x, hip_y - 1.4 * torso_px]
+    return Detection(keypoints, np.ones(33), np.zeros((33, 3)))
+
+
+def test_two_people_crossing_paths_stay_two_tracks():
+    # A runner crosses left to right at 12 px/frame in front of a larger person standing still.
+    times = np.arange(60) / 30.0
+    people = [[_person(100 + 12 * i, 400, 100), _person(460, 380, 140)] for i in range(60)]
+    tracks = tracking.link_tracks(people, times)
+    assert len(tracks) == 2
+    runner = tracking.choose_track(tracks, "auto", fps=30.0)
+    assert np.allclose(runner.hip_px[:, 0], 100 + 12 * np.arange(60))
+    assert tracking.choose_track(tracks, "largest", fps=30.0).hip_px[0, 0] == 460
+    assert tracking.choose_track(tracks, str(runner.id), fps=30.0) is runner
+
+
+def test_a_person_who_vanishes_is_not_replaced_by_a_newcomer_far_away():
+    times = np.arange(40) / 30.0
+    people = [[_person(300 + 5 * i, 400, 100)] if i < 20 else [_person(1200, 400, 100)]
+              for i in range(40)]
+    tracks = tracking.link_tracks(people, times)
+    assert [len(t.frames) for t in tracks] == [20, 20]
+
+
+def test_upside_down_misfits_are_ignored():
+    flipped = _person(300, 400, 100)
+    flipped.keypoints_px[[0, 11, 12], 1] += 300  # nose and shoulders below the hips
+    tracks = tracking.link_tracks([[flipped]], np.array([0.0]))
+    assert tracks == []
+
+
+def test_unknown_person_choice_is_a_clear_error():
+    tracks = tracking.link_tracks([[_person(0, 100, 50)]], np.array([0.0]))
+    with pytest.raises(PosecheckError, match="no such person"):
+        tracking.choose_track(tracks, 7, fps=30.0)
+    with pytest.raises(PosecheckError, match="use one of"):
+        tracking.choose_track(tracks, "tallest", fps=30.0)
+    with pytest.raises(PosecheckError, match="no person"):
+        tracking.choose_track([], None, fps=30.0)
+
+
+@pytest.fixture(scope="module")
+def park():
+    clip = shared_path("data", "clips", "park-walking-multi", "park_walking.mp4")
+    frames = detect_people(clip, show_progress=False)
+    tracks = tracking.link_tracks(frames.people, frames.time_s)
+    return frames, tracks, tracking.choose_track(tracks, None, fps=frames.info.fps)
+
+
+def test_park_clip_follows_the_walker_from_entry_to_exit(park):
+    frames, tracks, chosen = park
+    assert len(tracks) > 1  # the box-jumper and others are seen too
+    # the walker crosses the frame right to left in the lower half, in view from about 2 s
+    # until she leaves the frame on the left at about 6.7 s
+    hips = chosen.hip_px
+    assert np.median(hips[:, 1]) > 0.6 * frames.info.height
+    assert hips[0, 0] - hips[-1, 0] > 0.6 * frames.info.width
+    assert frames.time_s[chosen.frames[-1]] - frames.time_s[chosen.frames[0]] > 4.0
+
+
+def test_park_track_never_jumps_to_another_person(park):
+    frames, _, chosen = park
+    for k in range(1, len(chosen.frames)):
+        i = chosen.frames[k]
+        det, previous = chosen.detections[k], chosen.detections[k - 1]
+        step = np.linalg.norm(det.hip_px - previous.hip_px)
+        gap = i - chosen.frames[k - 1]
+        # continuity: hips move less than half a torso length per frame (walking speed)
+        assert step < 0.5 * previous.size_px * gap, f"frame {i}: hips jumped {step:.0f} px"
+        # and every other person in that frame is farther from where the walker was; a second
+        # fit of the same body (MediaPipe can return two, their landmarks within half a torso
+        # of each other on average) is not another person
+        for other in frames.people[i]:
+            if tracking._mean_landmark_distance(other, det) <= 0.5 * det.size_px:
+                continue
+            assert np.linalg.norm(other.hip_px - previous.hip_px) > step, f"frame {i}"
