@@ -5,7 +5,8 @@ Stages, each returning a new object:
 1. :func:`posecheck.pose.detect_people`: every person in every frame (MediaPipe PoseLandmarker);
 2. :mod:`posecheck.tracking`: the runner's track among them;
 3. :func:`posecheck.cleaning.clean`: leg-swap repair, outliers, short gaps, zero-lag low-pass;
-4. outputs, written into a staging folder and moved into place at the end.
+4. :func:`posecheck.gait.analysis.analyze_gait`: direction, foot events, steps, cadence, slope;
+5. outputs, written into a staging folder and moved into place at the end.
 
 Output folder:
 
@@ -13,6 +14,9 @@ Output folder:
   detected, before cleaning);
 - ``pose.csv``: the cleaned keypoints, one row per frame, for a spreadsheet;
 - ``people.json``: every person seen, with the id to pass to ``--person``;
+- ``gait.json`` and ``steps.csv``: running or walking, cadence, slope and scale with their
+  sources, and one row per step (foot, initial contact and toe-off times, contact, flight and
+  step times);
 - ``annotated.mp4``: H.264 video with the runner's skeleton (near side bold) and the time;
 - ``summary.json``: the clip, the detection rate and the processing speed.
 """
@@ -28,6 +32,7 @@ import numpy as np
 
 from posecheck import cleaning, tracking
 from posecheck.errors import PosecheckError
+from posecheck.gait.analysis import analyze_gait, summarize
 from posecheck.outputs import StagedOutput
 from posecheck.overlay import SkeletonAnnotator, near_side
 from posecheck.pose import detect_people
@@ -43,12 +48,18 @@ class AnalyzeResult:
     detected_fraction: float
     pose_fps: float  # frames per second of the pose stage alone
     total_s: float
+    gait_summary: dict
 
 
 def analyze(video: str | Path, outdir: str | Path | None = None, *,
             model_path: str | Path | None = None, person: str | int | None = None,
-            write_video: bool = True, show_progress: bool | None = None) -> AnalyzeResult:
-    """Run the pose pipeline on ``video`` and write the outputs listed in the module docstring."""
+            gait_options: dict | None = None, write_video: bool = True,
+            show_progress: bool | None = None) -> AnalyzeResult:
+    """Run the pipeline on ``video`` and write the outputs listed in the module docstring.
+
+    ``gait_options`` are keyword arguments of :func:`~posecheck.gait.analysis.analyze_gait`
+    (runner height, slope, camera, roll, sex).
+    """
     video = Path(video)
     outdir = Path(outdir) if outdir else Path.cwd() / f"{video.stem}_posecheck"
     started = time.monotonic()
@@ -60,9 +71,13 @@ def analyze(video: str | Path, outdir: str | Path | None = None, *,
         chosen = tracking.choose_track(tracks, person, fps=frames.info.fps)
         raw = tracking.track_to_sequence(chosen, tracks, frames)
         pose = cleaning.clean(raw)
+        gait_analysis = analyze_gait(pose, **(gait_options or {}))
+        gait = summarize(gait_analysis)
         raw.save(stage.path / "pose_raw.npz")
         pose.save(stage.path / "pose.npz")
         pose.to_csv(stage.path / "pose.csv")
+        (stage.path / "gait.json").write_text(json.dumps(gait, indent=2))
+        gait_analysis.steps.to_csv(stage.path / "steps.csv")
         (stage.path / "people.json").write_text(json.dumps(
             {"chosen_id": chosen.id, "rule": str(person or "auto"), "people": raw.meta["people"]},
             indent=2))
@@ -85,7 +100,8 @@ def analyze(video: str | Path, outdir: str | Path | None = None, *,
             "cleaning": pose.meta.get("cleaning", {}),
         }
         (stage.path / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
-    return AnalyzeResult(outdir, pose, detected, len(frames.time_s) / frames.seconds, total_s)
+    return AnalyzeResult(outdir, pose, detected, len(frames.time_s) / frames.seconds, total_s,
+                         gait)
 
 
 def write_annotated_video(video: str | Path, pose: PoseSequence, out_path: Path, *,

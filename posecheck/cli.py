@@ -13,6 +13,9 @@ from pathlib import Path
 
 from posecheck import __version__
 from posecheck.errors import PosecheckError
+from posecheck.gait.command import add_gait_options, gait_options
+from posecheck.gait.command import register as register_gait
+from posecheck.synth.command import register as register_synth
 
 
 def _register_analyze(subparsers: argparse._SubParsersAction) -> None:
@@ -32,6 +35,7 @@ def _register_analyze(subparsers: argparse._SubParsersAction) -> None:
                         help="whom to follow: auto (default), largest, sideways, or a person id "
                         "from people.json of an earlier run")
     parser.add_argument("--no-video", action="store_true", help="skip the annotated video")
+    add_gait_options(parser)
     parser.set_defaults(func=_run_analyze)
 
 
@@ -39,10 +43,15 @@ def _run_analyze(args: argparse.Namespace) -> int:
     from posecheck.analyze import analyze
 
     result = analyze(args.video, args.outdir, model_path=args.model, person=args.person,
-                     write_video=not args.no_video, show_progress=None if not args.quiet else False)
+                     gait_options=gait_options(args), write_video=not args.no_video,
+                     show_progress=None if not args.quiet else False)
     if not args.quiet:
         print(f"{result.pose.n_frames} frames, runner found in {result.detected_fraction:.1%}, "
               f"pose stage {result.pose_fps:.1f} frames/s, total {result.total_s:.1f} s")
+        gait = result.gait_summary
+        cadence = gait["cadence_spm"]
+        print(f"{gait['mode']}: {gait['contacts']} foot contacts, cadence "
+              f"{'n/a' if cadence is None else f'{cadence:.1f} steps/min'}")
         print(f"wrote {result.outdir}")
     return 0
 
@@ -57,8 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _register_analyze(subparsers)
-    from posecheck.synth.command import register as register_synth
-
+    register_gait(subparsers)
     register_synth(subparsers)
     return parser
 

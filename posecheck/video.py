@@ -71,6 +71,13 @@ def _reason(exc: av.FFmpegError) -> str:
     return getattr(exc, "strerror", None) or str(exc).splitlines()[0]
 
 
+def _undecodable(path: str | Path, stream) -> str:
+    if stream.frames:
+        return (f"{path}: truncated or damaged video, none of its {stream.frames} frames "
+                "could be decoded")
+    return f"{path}: no frame could be decoded"
+
+
 def _upright(frame: av.VideoFrame) -> tuple[np.ndarray, int]:
     rotation = int(round(getattr(frame, "rotation", 0) or 0)) % 360
     rgb = frame.to_ndarray(format="rgb24")
@@ -98,7 +105,7 @@ def probe(path: str | Path) -> VideoInfo:
         try:
             first = next(container.decode(stream))
         except (StopIteration, av.FFmpegError) as exc:
-            raise PosecheckError(f"{path}: no frame could be decoded") from exc
+            raise PosecheckError(_undecodable(path, stream)) from exc
         rgb, rotation = _upright(first)
         n_frames = stream.frames
         if not n_frames and np.isfinite(duration_s):
@@ -155,7 +162,7 @@ def iter_frames(path: str | Path) -> Iterator[Frame]:
             last_time = time_s
             index += 1
         if index == 0:
-            raise PosecheckError(f"{path}: no frame could be decoded")
+            raise PosecheckError(_undecodable(path, stream))
         # A cut-off file (e.g. an interrupted copy) decodes without error but ends early.
         # Containers count frames exactly; allow 2% for edit lists and dropped frames.
         if stream.frames and index < TRUNCATED_FRACTION * stream.frames:

@@ -32,3 +32,26 @@ def test_bundled_model_loads_and_finds_nobody_in_a_blank_frame():
     with PoseDetector() as detector:
         assert detector.detect(blank, 0.0) == []
         assert detector.detect(blank, 0.033) == []
+
+
+def test_model_option_rejects_a_file_that_is_not_a_pose_model(tmp_path):
+    import pytest
+
+    from posecheck.errors import PosecheckError
+
+    junk = tmp_path / "junk.task"
+    junk.write_text("not a model")
+    with pytest.raises(PosecheckError, match="not a usable PoseLandmarker model"):
+        PoseDetector(junk)
+    with pytest.raises(PosecheckError, match="pose model file not found"):
+        PoseDetector(tmp_path / "missing.task")
+
+
+def test_model_option_accepts_a_task_file_given_by_path(tmp_path):
+    import shutil
+
+    copy = tmp_path / "my_pose_landmarker.task"
+    shutil.copy(DEFAULT_MODEL, copy)
+    with PoseDetector(copy) as detector:
+        assert detector.model_path == copy
+        assert detector.detect(np.zeros((128, 128, 3), np.uint8), 0.0) == []

@@ -1,0 +1,316 @@
+"""Accuracy of the gait event detector against force plates (real) and synthetic truth.
+
+Force plate, real: the Fukuchi RBDS001 trials at 2.5 and 3.5 m/s (``../shared/data/mocap``).
+True IC/TO: vertical force, 4th-order zero-lag Butterworth at 50 Hz, 20 N threshold. Keypoints:
+joint centres from the markers (hip: Harrington 2007; knee, ankle: static-trial epicondyles and
+malleoli on the thigh and shank clusters), projected by a pinhole camera 5 m to the runner's left
+or right, sampled at 30, 60 and 120 fps. Exact positions, no pose-model noise. Extra rows: the
+same trial made overground (belt speed added) with a panning camera, and with a tripod over 3 s
+windows on level and tilted (-10 deg) ground.
+
+Prints, per rate, trial, side and condition: scored contacts, median and 95th percentile absolute
+IC and TO error in ms (and the IC median in frames), missed, extra and wrong-foot contacts.
+
+    /work/venv/bin/python benchmarks/events_accuracy.py [--quick]
+
+The synthetic video section (video -> pose -> events, CoM, slope) and the real-video cadence
+section run when their inputs exist, else they print why they were skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from posecheck import mocap  # noqa: E402
+from posecheck.gait import analyze_gait  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+FUKUCHI = SHARED / "data" / "mocap" / "fukuchi-rbds001"
+
+
+def _row(label: str, score: mocap.EventScore, fps: float) -> str:
+    ic = np.abs(score.ic_error_s) * 1000
+    to = np.abs(score.to_error_s[np.isfinite(score.to_error_s)]) * 1000
+    if len(ic) == 0:
+        return f"{label:<44} no contact scored; missed {score.missed} extra {score.extra}"
+    return (f"{label:<44} {len(ic):>4} {np.median(ic):>7.1f} {np.median(ic) * fps / 1000:>6.2f}"
+            f" {np.percentile(ic, 95):>7.1f} {np.median(to):>7.1f} {np.percentile(to, 95):>7.1f}"
+            f" {score.missed:>6} {score.extra:>5} {score.wrong_foot:>5}")
+
+
+def _windows(trial: mocap.Trial, length_s: float, count: int) -> list[float]:
+    last = trial.time_s[-1] - length_s - 0.5
+    return list(np.linspace(0.5, last, count))
+
+
+def force_plate_section(quick: bool) -> None:
+    header = (f"{'fps trial side condition':<44} {'n':>4} {'IC med':>7} {'frames':>6} "
+              f"{'IC p95':>7} {'TO med':>7} {'TO p95':>7} {'missed':>6} {'extra':>5} {'foot':>5}")
+    print("== Force plate, real (Fukuchi RBDS001): |error| in ms ==")
+    print(header)
+    trials = [mocap.load_fukuchi_trial(FUKUCHI, speed) for speed in ("25", "35")]
+    for fps in (30.0, 60.0, 120.0):
+        for trial in trials:
+            for side in ("left", "right"):
+                camera = mocap.SideCamera(side=side)
+                conditions = [("treadmill static", dict(), [0.0])]
+                if not quick:
+                    conditions += [
+                        ("overground pan", dict(speed_m_s=trial.speed_m_s, pan=True), [0.0]),
+                        ("overground static 3s x6", dict(speed_m_s=trial.speed_m_s, duration_s=3.0),
+                         _windows(trial, 3.0, 6)),
+                        ("tilt -10deg static 3s x6", dict(speed_m_s=trial.speed_m_s, duration_s=3.0,
+                                                          ground_tilt_deg=-10.0),
+                         _windows(trial, 3.0, 6)),
+                    ]
+                for name, options, starts in conditions:
+                    scores = []
+                    for start in starts:
+                        seq = mocap.side_view_sequence(trial.centres, trial.time_s, fps=fps,
+                                                       camera=camera, start_s=start, **options)
+                        gait = analyze_gait(seq)
+                        end = start + seq.time_s[-1]
+                        ev = gait.events
+                        scores.append(mocap.score_events(trial.truth, ev.ic_s, ev.to_s, ev.foot,
+                                                         start_s=start, end_s=end))
+                    merged = mocap.EventScore(
+                        np.concatenate([s.ic_error_s for s in scores]),
+                        np.concatenate([s.to_error_s for s in scores]),
+                        sum(s.missed for s in scores), sum(s.extra for s in scores),
+                        sum(s.wrong_foot for s in scores))
+                    print(_row(f"{fps:>5.0f} {trial.name[-3:]} {side:<5} {name}", merged, fps))
+
+
+# ---- synthetic runner ------------------------------------------------------------------------
+SYNTH_FPS = (30.0, 60.0)
+SYNTH_CAMERAS = ("static", "pan")
+
+
+def synth_truth_contacts(events: dict, end_s: float) -> mocap.ContactTruth:
+    """The synthetic clip's events as contacts: each IC with the same foot's next TO."""
+    rows = []
+    for side in ("left", "right"):
+        ics = sorted(e["time_s"] for e in events[side]["initial_contact"])
+        tos = np.array(sorted(e["time_s"] for e in events[side]["toe_off"]))
+        for ic in ics:
+            later = tos[tos > ic]
+            rows.append((ic, later[0] if len(later) else np.nan, side))
+    rows.sort()
+    return mocap.ContactTruth(np.array([r[0] for r in rows]), np.array([r[1] for r in rows]),
+                              tuple(r[2] for r in rows))
+
+
+def synth_score(gait, events: dict, time_s: np.ndarray, fps: float, com_px: np.ndarray,
+                px_per_m: np.ndarray, height_m: float) -> dict:
+    truth = synth_truth_contacts(events, float(time_s[-1]))
+    ev = gait.events
+    score = mocap.score_events(truth, ev.ic_s, ev.to_s, ev.foot, start_s=0.0,
+                               end_s=float(time_s[-1]))
+    com_err_m = np.linalg.norm(gait.com_image_px - com_px, axis=1) / px_per_m
+    return {"ic_frames": np.abs(score.ic_error_s) * fps,
+            "to_frames": np.abs(score.to_error_s[np.isfinite(score.to_error_s)]) * fps,
+            "missed": score.missed, "extra": score.extra, "wrong_foot": score.wrong_foot,
+            "com_pct": float(np.nanmedian(com_err_m) / height_m * 100),
+            "com_found": float(np.mean(np.isfinite(com_err_m))),
+            "slope": gait.slope, "mode": gait.mode.mode, "cadence": gait.cadence_spm}
+
+
+def _px_per_m(landmarks_px: np.ndarray, landmarks_m: np.ndarray) -> np.ndarray:
+    """(n,) image scale at the body from the pelvis-to-ankle distances of both legs."""
+    pairs = [(23, 27), (24, 28)]
+    px = sum(np.linalg.norm(landmarks_px[:, a] - landmarks_px[:, b], axis=1) for a, b in pairs)
+    m = sum(np.linalg.norm(landmarks_m[:, a] - landmarks_m[:, b], axis=1) for a, b in pairs)
+    return px / m
+
+
+def _synth_row(label: str, r: dict) -> str:
+    ic, to = r["ic_frames"], r["to_frames"]
+    within = lambda x: f"{np.mean(x <= 1.0):6.0%}" if len(x) else "     -"  # noqa: E731
+    slope = r["slope"]
+    slope_text = f"{slope.deg:+6.2f} ({slope.source})" if np.isfinite(slope.deg) else "   n/a"
+    return (f"{label:<36} {len(ic):>3} {within(ic)} {within(to)} "
+            f"{(np.max(ic) if len(ic) else np.nan):6.2f} {r['missed']:>3} {r['extra']:>3} "
+            f"{r['wrong_foot']:>3} {r['com_pct']:6.2f}% {r['com_found']:5.0%} {slope_text:<22}"
+            f" {r['mode']}")
+
+
+def _synth_matrix():
+    from posecheck.synth.presets import PRESETS
+
+    for preset in PRESETS:
+        for camera in SYNTH_CAMERAS:
+            for fps in SYNTH_FPS:
+                for direction in ("ltr", "rtl"):
+                    yield preset, camera, fps, direction
+
+
+def _spec(preset: str, camera: str, fps: float, direction: str):
+    from posecheck.synth.clip import ClipSpec
+    from posecheck.synth.presets import preset_params
+
+    # a tripod keeps the whole run in frame: 1.5 s; a pan can film longer: 3 s
+    return ClipSpec(gait=preset_params(preset), preset=preset, camera=camera, fps=fps,
+                    direction=direction, seconds=1.5 if camera == "static" else 3.0)
+
+
+def _print_synth_summary(results: list[tuple[str, dict]]) -> None:
+    ic = np.concatenate([r["ic_frames"] for _, r in results])
+    to = np.concatenate([r["to_frames"] for _, r in results])
+    missed = sum(r["missed"] for _, r in results)
+    extra = sum(r["extra"] for _, r in results)
+    com = [r["com_pct"] for _, r in results if np.isfinite(r["com_pct"])]
+    slopes = [(label, r["slope"]) for label, r in results
+              if "static" in label and "downhill" in label]
+    print(f"all: IC within 1 frame {np.mean(ic <= 1):.1%} of {len(ic)}, TO within 1 frame "
+          f"{np.mean(to <= 1):.1%} of {len(to)}, missed {missed}, extra {extra}; CoM error median "
+          f"of clip medians {np.median(com) if com else np.nan:.2f}% of height")
+    errors = [abs(s.deg + 8.0) for _, s in slopes if np.isfinite(s.deg)]
+    print(f"static downhill slope (truth -8 deg): {len(errors)}/{len(slopes)} estimated, "
+          f"max |error| {max(errors) if errors else np.nan:.2f} deg")
+
+
+SYNTH_HEADER = (f"{'preset camera fps direction':<36} {'n':>3} {'IC<=1f':>6} {'TO<=1f':>6} "
+                f"{'ICmaxf':>6} {'mis':>3} {'ext':>3} {'ft':>3} {'CoM':>7} {'found':>5} "
+                f"{'slope deg (source)':<22} mode")
+
+
+def synthetic_landmarks_section() -> None:
+    """The gait layer alone on the synthetic runner's exact image landmarks (no video, no pose
+    model): checks the methods on a second, independent runner model."""
+    print("\n== Synthetic, exact landmarks (gait layer only; CoM error in % of height) ==")
+    try:
+        from posecheck.synth.clip import SyntheticClip
+        from posecheck.synth.truth import clip_events
+    except ImportError as exc:
+        print(f"pending: {exc}")
+        return
+    from posecheck.sequence import PoseSequence
+
+    print(SYNTH_HEADER)
+    results = []
+    for preset, camera, fps, direction in _synth_matrix():
+        spec = _spec(preset, camera, fps, direction)
+        clip = SyntheticClip(spec)
+        n = len(clip.time_s)
+        seq = PoseSequence.empty(clip.time_s, fps=fps, frame_size=(spec.width, spec.height))
+        seq = seq.replace(keypoints_px=clip.landmarks_px, visibility=np.ones((n, 33)))
+        gait = analyze_gait(seq, camera=camera, sex=spec.sex)
+        events = clip_events(clip.gait, clip._t0 + clip.time_s, fps)
+        r = synth_score(gait, events, clip.time_s, fps, clip.com_px,
+                        _px_per_m(clip.landmarks_px, clip.landmarks_m), spec.height_m)
+        label = f"{preset} {camera} {fps:.0f} {direction}"
+        results.append((label, r))
+        print(_synth_row(label, r))
+    _print_synth_summary(results)
+
+
+def synthetic_video_section(workdir: Path) -> None:
+    """Video -> pose -> clean -> gait against the synthetic truth."""
+    print("\n== Synthetic, end to end (rendered video -> MediaPipe -> clean -> gait) ==")
+    try:
+        from posecheck.cleaning import clean
+        from posecheck.pose import extract_pose
+        from posecheck.synth.clip import SyntheticClip
+        from posecheck.synth.truth import load_truth
+    except ImportError as exc:
+        print(f"pending: {exc}")
+        return
+    from posecheck.errors import PosecheckError
+    from posecheck.sequence import PoseSequence
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(SYNTH_HEADER)
+    results = []
+    for preset, camera, fps, direction in _synth_matrix():
+        spec = _spec(preset, camera, fps, direction)
+        label = f"{preset} {camera} {fps:.0f} {direction}"
+        path = workdir / f"{preset}_{camera}_{fps:.0f}_{direction}.mp4"
+        if not path.exists():
+            SyntheticClip(spec).write(path)
+        truth = load_truth(path)
+        cached = path.with_suffix(".pose_raw.npz")
+        try:
+            raw = PoseSequence.load(cached) if cached.exists() else extract_pose(
+                path, show_progress=False)
+        except PosecheckError as exc:
+            print(f"{label:<36} pose stage failed: {exc}")
+            continue
+        raw.save(cached)
+        seq = clean(raw)
+        gait = analyze_gait(seq, camera=camera, sex=spec.sex)
+        r = synth_score(gait, truth.events, truth.time_s, fps, truth.com_px,
+                        _px_per_m(truth.landmarks_px, truth.landmarks_m), spec.height_m)
+        results.append((label, r))
+        print(_synth_row(label, r) + f"  (runner found in {seq.detected.mean():.0%} of frames)")
+    if results:
+        _print_synth_summary(results)
+
+
+REAL_CLIPS = (
+    ("treadmill-side-male", "male_side.mp4",
+     "cadence 168.9 +/- 1.5 steps/min (truth.json +/- 1.0)"),
+    ("park-walking-multi", "park_walking.mp4", "walking (no numbers)"),
+)
+
+
+def real_video_section(workdir: Path) -> None:
+    """Cadence of the real treadmill clip and the walking verdict on the park clip. The pose
+    stage runs once per clip; its raw output is cached in ``workdir``."""
+    print("\n== Real video (pose -> clean -> gait) ==")
+    try:
+        from posecheck.cleaning import clean
+        from posecheck.pose import extract_pose
+    except ImportError as exc:
+        print(f"pending: {exc}")
+        return
+    from posecheck.sequence import PoseSequence
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    for folder, name, expected in REAL_CLIPS:
+        clip = SHARED / "data" / "clips" / folder / name
+        if not clip.exists():
+            print(f"{folder:<22} skipped: {clip} is absent")
+            continue
+        cached = workdir / f"{folder}.pose_raw.npz"
+        if cached.exists():
+            raw = PoseSequence.load(cached)
+        else:
+            raw = extract_pose(clip, show_progress=False)
+            raw.save(cached)
+        gait = analyze_gait(clean(raw))
+        mode = gait.mode
+        print(f"{folder:<22} cadence {gait.cadence_spm:6.1f} steps/min, {len(gait.events)} "
+              f"contacts, {mode.mode} (by {mode.source}: airborne in {mode.flight_fraction:.0%} "
+              f"of {mode.n_steps} steps), facing "
+              f"{'right' if gait.direction.facing > 0 else 'left'}; expected: {expected}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="force plate: treadmill rows only; no synthetic video")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/posecheck-events-bench"),
+                        help="where the synthetic clips are written (reused when present)")
+    args = parser.parse_args()
+    if not FUKUCHI.exists():
+        print(f"skipped: {FUKUCHI} is absent")
+    else:
+        force_plate_section(args.quick)
+    synthetic_landmarks_section()
+    if args.quick:
+        print("\n(--quick: the end-to-end synthetic video section is skipped)")
+    else:
+        synthetic_video_section(args.workdir)
+    real_video_section(args.workdir)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,111 @@
+"""One call from a pose sequence to the gait layer: direction, events, steps, CoM, slope, scale."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from posecheck.errors import PosecheckError
+from posecheck.gait.com import CentreOfMass, centre_of_mass
+from posecheck.gait.direction import Direction, detect_direction, mirror_to_forward
+from posecheck.gait.events import GaitEvents, detect_events
+from posecheck.gait.running import GaitMode, classify_gait
+from posecheck.gait.scale import Scale, estimate_scale
+from posecheck.gait.slope import Slope, estimate_slope
+from posecheck.gait.steps import StepTable, cadence_spm, step_table
+from posecheck.sequence import PoseSequence
+
+CAMERAS = ("static", "pan", None)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class GaitAnalysis:
+    """Everything the metrics read. Image positions (``forward``, ``com``) are in the mirrored
+    frame where forward is +x (``forward.meta["mirrored"]`` says whether x was flipped)."""
+
+    forward: PoseSequence
+    direction: Direction
+    events: GaitEvents
+    steps: StepTable
+    cadence_spm: float
+    com: CentreOfMass
+    slope: Slope
+    scale: Scale
+    mode: GaitMode
+
+    @property
+    def is_running(self) -> bool:
+        return self.mode.mode == "running"
+
+    @property
+    def com_image_px(self) -> np.ndarray:
+        """(n, 2) CoM in the original image's pixels (mirrored back when the clip was)."""
+        com = self.com.com_px.copy()
+        if self.forward.meta.get("mirrored"):
+            com[:, 0] = self.forward.width - com[:, 0]
+        return com
+
+
+def _slope(forward: PoseSequence, events: GaitEvents, direction: Direction, scale: Scale, *,
+           slope_deg: float | None, camera: str | None, camera_roll_deg: float) -> Slope:
+    if slope_deg is not None:
+        return Slope(float(slope_deg), 0.0, "user")
+    if camera == "pan":
+        return Slope(math.nan, math.nan, "unknown", note="panning camera: give the slope")
+    if camera is None and direction.travel == 0:
+        return Slope(math.nan, math.nan, "unknown",
+                     note="the runner stays in frame (treadmill or pan): give the slope")
+    return estimate_slope(forward, events, leg_px=scale.leg_length_px,
+                          camera_roll_deg=camera_roll_deg)
+
+
+def analyze_gait(seq: PoseSequence, *, height_m: float | None = None,
+                 slope_deg: float | None = None, camera: str | None = None,
+                 camera_roll_deg: float = 0.0, sex: str = "male") -> GaitAnalysis:
+    """Run the gait layer on a cleaned pose sequence.
+
+    ``height_m``: the runner's height (else lengths are in leg lengths); ``slope_deg``: the ground
+    slope, negative downhill (else estimated when the camera is static); ``camera``: ``"static"``,
+    ``"pan"`` or None (unknown: a runner crossing the frame implies a static camera);
+    ``camera_roll_deg``: the angle level ground makes in the image, forward-up positive;
+    ``sex``: the de Leva table for the CoM.
+    """
+    if camera not in CAMERAS:
+        raise PosecheckError(f"camera must be 'static' or 'pan', got {camera!r}")
+    direction = detect_direction(seq)
+    forward = mirror_to_forward(seq, direction)
+    events = detect_events(forward)
+    scale = estimate_scale(forward, height_m=height_m)
+    slope = _slope(forward, events, direction, scale, slope_deg=slope_deg, camera=camera,
+                   camera_roll_deg=camera_roll_deg)
+    if math.isfinite(slope.deg) and slope.deg != 0:
+        # toe-off is read along the ground normal: redo it with the slope as seen in the image
+        events = detect_events(forward, ground_slope_deg=slope.deg + camera_roll_deg)
+    steps = step_table(events)
+    return GaitAnalysis(
+        forward=forward, direction=direction, events=events, steps=steps,
+        cadence_spm=cadence_spm(events.ic_s), com=centre_of_mass(forward, sex=sex),
+        slope=slope, scale=scale, mode=classify_gait(steps, events))
+
+
+def summarize(gait: GaitAnalysis) -> dict:
+    """The gait result as plain JSON-ready values (NaN becomes None): mode, cadence, facing,
+    slope and scale with their sources, event uncertainty and the step table."""
+    return {
+        "mode": gait.mode.mode,
+        "cadence_spm": _number(gait.cadence_spm),
+        "contacts": len(gait.events),
+        "facing": "right" if gait.direction.facing > 0 else "left",
+        "slope_deg": _number(gait.slope.deg), "slope_source": gait.slope.source,
+        "scale_source": gait.scale.source, "leg_length_px": _number(gait.scale.leg_length_px),
+        "event_uncertainty_frames": _number(float(gait.events.ic_uncertainty_frames[0]))
+        if len(gait.events) else None,
+        "steps": [{k: _number(v) if isinstance(v, float) else v for k, v in row.items()}
+                  for row in gait.steps.rows()],
+    }
+
+
+def _number(value: float) -> float | None:
+    return round(float(value), 4) if math.isfinite(value) else None

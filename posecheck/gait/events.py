@@ -1,0 +1,321 @@
+"""Initial contact (IC), toe-off (TO) and mid-stance of each foot from side-view keypoints.
+
+Methods (chosen by measuring against force plates, see ``benchmarks/events_accuracy.py``):
+
+- **IC**: the front heel's forward reach relative to the hip midpoint peaks shortly before the
+  foot lands; the swing foot is then pulled back, and lands while moving back relative to the
+  hips at about 0.6 of the speed a stance foot has (running speed). IC is the first time after
+  the peak that the front heel's backward speed reaches that fraction of the clip's stance
+  speed. The reach is taken on the envelope of both feet (the front foot at each frame), so a
+  left/right label swap in the pose does not move it, and a hip-relative horizontal signal is
+  the same on a treadmill, overground, with a static or a panning camera, and on a slope.
+- **TO**: the toe rises above its own stance level (where it sat during that contact) by
+  ``toe_rise_legs`` leg lengths, measured along the ground's normal when the slope is known and
+  after removing the drift of a grounded toe in the image (a camera following the runner down a
+  slope moves the ground in the image). The reference is the same contact's, so the ground's
+  height does not matter.
+- **Mid-stance**: halfway between IC and TO.
+
+Foot identity comes from the pose labels at each IC and is then repaired from the alternation of
+contacts (left, right, left, ...): the alternating labelling that agrees with most raw labels wins.
+
+Rejected after measurement: a fixed lead time after the reach peak (25 ms on the force-plate
+runner, 50-60 ms on the synthetic one: it does not carry between runners); peaks of heel
+vertical acceleration (Handsaker et al. 2016), 40-55 ms late on these filtered marker tracks and
+unstable at 30 fps; foot-height and foot vertical-velocity thresholds for IC, scattered by
++/- 40 ms because the heel comes down slowly and obliquely; the toe's hip-relative backward
+extreme (Zeni et al. 2008), about 110 ms after TO; the toe's backward speed falling below a
+fraction of stance speed for TO, 20-70 ms late on the force plates.
+
+Inputs are a :class:`~posecheck.sequence.PoseSequence` already mirrored so forward is +x.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from scipy import signal
+
+from posecheck import landmarks as lm
+from posecheck.gait.direction import leg_length_px
+from posecheck.sequence import PoseSequence
+
+FEET = ("left", "right")
+
+# Force-plate accuracy of the method on projected marker data (Fukuchi RBDS001, 2.5 and 3.5 m/s,
+# 30-120 fps, both camera sides, treadmill, overground, pan, tilted ground): the largest 95th
+# percentile absolute error of any row of benchmarks/events_accuracy.py, rounded up. It is the
+# method's share of each event's uncertainty; half a frame is added for the frame grid. Pose-model
+# noise comes on top of it and is not in these numbers.
+IC_METHOD_ERROR_S = 0.017
+TO_METHOD_ERROR_S = 0.017
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class GaitEvents:
+    """Contacts in time order; arrays (k,) for k contacts. ``to_s`` is NaN when the clip ends
+    before the foot leaves (or the toe is not seen to leave). ``*_uncertainty_s`` are 95%
+    half-widths. ``relabelled`` counts contacts whose foot the alternation repair changed.
+    ``other_toe_legs``: at each IC the other foot's toe height above its last stance level, in
+    leg lengths (about 0 when both feet are down, as in walking)."""
+
+    ic_s: np.ndarray
+    to_s: np.ndarray
+    foot: tuple[str, ...]
+    ic_uncertainty_s: np.ndarray
+    to_uncertainty_s: np.ndarray
+    fps: float
+    relabelled: int = 0
+    other_toe_legs: np.ndarray | None = None  # (k,) see detect_events; NaN when unknown
+
+    @property
+    def mid_stance_s(self) -> np.ndarray:
+        return (self.ic_s + self.to_s) / 2
+
+    @property
+    def ic_uncertainty_frames(self) -> np.ndarray:
+        return self.ic_uncertainty_s * self.fps
+
+    @property
+    def to_uncertainty_frames(self) -> np.ndarray:
+        return self.to_uncertainty_s * self.fps
+
+    def __len__(self) -> int:
+        return len(self.ic_s)
+
+
+def _fill_nan(values: np.ndarray) -> np.ndarray:
+    """Linear interpolation over NaN (edges held); all-NaN stays NaN."""
+    good = np.isfinite(values)
+    if good.sum() < 2:
+        return values.copy()
+    index = np.arange(len(values))
+    return np.interp(index, index[good], values[good])
+
+
+def heel_reach(seq: PoseSequence, leg_px: float) -> np.ndarray:
+    """(n, 2) forward distance of the left and right heel ahead of the hip midpoint, in leg
+    lengths (positive = ahead)."""
+    kp = seq.keypoints_px
+    hip_x = (kp[:, lm.LEFT_HIP, 0] + kp[:, lm.RIGHT_HIP, 0]) / 2
+    return np.stack([(kp[:, lm.LEFT_HEEL, 0] - hip_x) / leg_px,
+                     (kp[:, lm.RIGHT_HEEL, 0] - hip_x) / leg_px], axis=1)
+
+
+def _refine_peak(values: np.ndarray, k: int) -> float:
+    """Sub-frame peak position by a parabola through frames k-1, k, k+1."""
+    if k <= 0 or k >= len(values) - 1 or not np.isfinite(values[k - 1:k + 2]).all():
+        return float(k)
+    y0, y1, y2 = values[k - 1:k + 2]
+    curvature = y0 - 2 * y1 + y2
+    if curvature >= 0:
+        return float(k)
+    return k + 0.5 * (y0 - y2) / curvature
+
+
+def _first_rise(values: np.ndarray, time_s: np.ndarray, start: int, end_s: float,
+                level: float) -> float:
+    """First time at or after frame ``start`` (and before ``end_s``) that ``values`` rises
+    through ``level``, interpolated linearly between frames; NaN if it does not."""
+    for i in range(start, len(values) - 1):
+        if time_s[i] > end_s:
+            break
+        v0, v1 = values[i], values[i + 1]
+        if v0 < level <= v1:
+            return float(time_s[i] + (time_s[i + 1] - time_s[i]) * (level - v0) / (v1 - v0))
+    return float("nan")
+
+
+def repair_alternation(foot: list[str], ic_s: np.ndarray, *,
+                       max_gap_steps: float = 1.6,  # a longer gap means a contact was missed
+                       ) -> tuple[list[str], int]:
+    """Relabel contacts so they alternate left/right within each run of regular steps, keeping
+    per run the phase that agrees with more of the given labels. A gap longer than
+    ``max_gap_steps`` median steps starts a new run, so one missed contact does not flip the rest.
+    Returns the labels and how many changed."""
+    if not foot:
+        return [], 0
+    step_s = float(np.median(np.diff(ic_s))) if len(ic_s) > 1 else np.inf
+    breaks = [0, *(np.flatnonzero(np.diff(ic_s) > max_gap_steps * step_s) + 1), len(foot)]
+    out: list[str] = []
+    changed = 0
+    for a, b in zip(breaks[:-1], breaks[1:]):
+        run = foot[a:b]
+        options = [[FEET[(i + start) % 2] for i in range(len(run))] for start in (0, 1)]
+        changes = [sum(x != y for x, y in zip(option, run)) for option in options]
+        best = int(np.argmin(changes))
+        out += options[best]
+        changed += changes[best]
+    return out, changed
+
+
+def detect_events(seq: PoseSequence, *,
+                  ic_speed_fraction: float = 0.6,  # force plates: median IC error ~0 (docstring)
+                  max_landing_s: float = 0.2,      # reach peak to IC: measured 25-60 ms
+                  fallback_lead_s: float = 0.025,  # reach peak to IC on force plates (median)
+                  toe_rise_legs: float = 0.03,     # 3% of leg, ~27 mm: clear of pose jitter
+                  min_step_s: float = 0.2,         # 300 steps/min, above any sprint cadence
+                  prominence_legs: float = 0.1,    # a step moves the front heel ~0.5 leg
+                  ground_slope_deg: float = 0.0,   # TO height is taken along the ground normal
+                  ) -> GaitEvents:
+    """Detect IC, TO and foot for every contact in a forward-is-+x sequence.
+
+    IC: after each peak of the front heel's reach, the first time the heel moves back relative
+    to the hips at ``ic_speed_fraction`` of the stance speed (the 75th percentile of the heels'
+    backward speed over the clip: a stance foot moves back at running speed relative to the
+    hips, on a treadmill or overground, with any camera). The fraction 0.6 put the median IC
+    error within 2 ms of the force plate on both Fukuchi trials at 30-120 fps; the foot lands
+    while it is being pulled back, so the crossing sits at contact. A fixed lead after the reach
+    peak (25 ms on that runner) was the first design and is kept only as the fallback when no
+    crossing is found within ``max_landing_s``: on the synthetic runner the lead is 50-60 ms, so
+    a fixed lead does not carry from one runner to another, while the speed fraction did (median
+    error -1 to -13 ms there).
+
+    ``ground_slope_deg``: the slope as it appears in the image (negative downhill); the toe's
+    rise is measured along the ground's normal, since on a slope the toe lifts off the ground
+    and not straight up the image.
+
+    ``other_toe_legs`` in the result: at each IC, how high (leg lengths) the other foot's toe is
+    above where it stood in its own last contact; about 0 in walking (double support).
+
+    Fewer than three frames or no legs give an empty result.
+    """
+    empty = GaitEvents(np.array([]), np.array([]), (), np.array([]), np.array([]), seq.fps)
+    leg_px = leg_length_px(seq)
+    if seq.n_frames < 3 or not np.isfinite(leg_px) or leg_px <= 0:
+        return empty
+    reach = heel_reach(seq, leg_px)
+    # the front heel per frame; frames with neither heel are interpolated across
+    front = _fill_nan(np.max(np.where(np.isfinite(reach), reach, -np.inf), axis=1))
+    if not np.isfinite(front).all():  # fewer than two frames with a heel
+        return empty
+    t = seq.time_s
+    peaks, _ = signal.find_peaks(front, prominence=prominence_legs,
+                                 distance=max(1, int(np.floor(min_step_s * seq.fps))))
+    backward = -np.gradient(front, t)  # leg lengths / s, the front heel moving back
+    per_foot = -np.gradient(np.column_stack([_fill_nan(c) for c in reach.T]), t, axis=0)
+    stance_speed = float(np.nanpercentile(per_foot, 75)) if np.isfinite(per_foot).any() else 0.0
+    ic_s, raw_foot = [], []
+    for k in peaks:
+        if not np.isfinite(reach[k]).any():
+            continue
+        side = int(np.nanargmax(reach[k]))
+        peak_s = float(np.interp(_refine_peak(reach[:, side], k), np.arange(len(t)), t))
+        landing = _first_rise(backward, t, k, peak_s + max_landing_s,
+                              ic_speed_fraction * stance_speed) if stance_speed > 0 else np.nan
+        ic_s.append(landing if np.isfinite(landing) else peak_s + fallback_lead_s)
+        raw_foot.append(FEET[side])
+    ic_s = np.array(ic_s)
+    foot, relabelled = repair_alternation(raw_foot, ic_s)
+    to_s, other_toe_px = _toe_offs(seq, ic_s, foot, leg_px * toe_rise_legs, ground_slope_deg)
+    half_frame = 0.5 / seq.fps
+    return GaitEvents(
+        ic_s=ic_s, to_s=to_s, foot=tuple(foot),
+        ic_uncertainty_s=np.full(len(ic_s), np.hypot(IC_METHOD_ERROR_S, half_frame)),
+        to_uncertainty_s=np.where(np.isfinite(to_s), np.hypot(TO_METHOD_ERROR_S, half_frame),
+                                  np.nan),
+        fps=seq.fps, relabelled=relabelled, other_toe_legs=other_toe_px / leg_px)
+
+
+def _normal_height(toe: np.ndarray, slope_deg: float) -> np.ndarray:
+    """(n,) toe position along the ground's normal (px, up positive) of a forward-is-+x track."""
+    angle = np.radians(slope_deg)
+    normal = np.array([-np.sin(angle), np.cos(angle)])  # (forward, up) components
+    return np.column_stack([toe[:, 0], -toe[:, 1]]) @ normal
+
+
+def _stance_windows(time_s: np.ndarray, ic_s: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Per contact the frames (start, flat, settle, stop): IC, a sixth of a step later (the toe
+    is down by then), half a step later (still in stance: contact is over 40% of a running step),
+    and the next IC of the same foot (TO must come before it)."""
+    n = len(time_s)
+    step_s = float(np.median(np.diff(ic_s))) if len(ic_s) > 1 else 0.35  # 0.35 s: a typical step
+    out = []
+    for k, ic in enumerate(ic_s):
+        step = ic_s[k + 1] - ic if k + 1 < len(ic_s) else step_s
+        frame = [min(int(np.searchsorted(time_s, ic + step * f)), n - 1) for f in (0, 1 / 6, 0.5)]
+        stop = int(np.searchsorted(time_s, ic_s[k + 2])) if k + 2 < len(ic_s) else n - 1
+        out.append((*frame, min(stop, n - 1)))
+    return out
+
+
+def _ground_drift(heights: list[np.ndarray], time_s: np.ndarray,
+                  windows: list[tuple[int, int, int, int]]) -> float:
+    """How fast (px/s, along the normal) a toe on the ground moves in the image: the median over
+    contacts of a line fitted to the stance toe from ``flat`` to ``settle``. Zero for a tripod
+    and a treadmill; not zero when a camera follows the runner down a slope."""
+    rates = []
+    for height, (_, flat, settle, _) in zip(heights, windows):
+        t, h = time_s[flat:settle + 1], height[flat:settle + 1]
+        good = np.isfinite(h)
+        if good.sum() >= 3:
+            rates.append(np.polyfit(t[good], h[good], 1)[0])
+    return float(np.median(rates)) if rates else 0.0
+
+
+def _toe_off(height: np.ndarray, time_s: np.ndarray, window: tuple[int, int, int, int],
+             rise_px: float) -> float:
+    """When the toe leaves the ground: it rises ``rise_px`` above its stance level.
+
+    ``height`` (n,) px along the ground normal, with the ground's image drift removed. The stance
+    level is the 25th percentile over [IC, half a step] (the toe is down for most of it; a
+    percentile resists pose noise). Going forward from the lowest point, the first frame clearly
+    in swing (twice ``rise_px`` up) is found, then TO is the last upward crossing of ``rise_px``
+    before it, so a noise spike in stance cannot end the contact. NaN when the toe is not seen
+    to leave before the same foot's next IC.
+    """
+    start, _, settle, stop = window
+    stance = height[start:settle + 1]
+    if np.isfinite(stance).sum() < 2:
+        return float("nan")
+    above = height - np.nanpercentile(stance, 25)
+    lowest = start + int(np.nanargmin(stance))
+    clear = [i for i in range(lowest, stop + 1) if above[i] >= 2 * rise_px]
+    if not clear:
+        return float("nan")
+    for i in range(clear[0] - 1, lowest - 1, -1):
+        h0, h1 = above[i], above[i + 1]
+        if np.isfinite(h0) and np.isfinite(h1) and h0 < rise_px <= h1:
+            return float(time_s[i] + (time_s[i + 1] - time_s[i]) * (rise_px - h0) / (h1 - h0))
+    return float("nan")
+
+
+def _toe_offs(seq: PoseSequence, ic_s: np.ndarray, foot: list[str], rise_px: float,
+              slope_deg: float) -> np.ndarray:
+    """TO per contact, and the other toe's height at each IC (:func:`_other_toe_at_ic`).
+    The stance toe is the contact's foot, unless the other foot's toe is the
+    lower one half a step after IC (a label swap in the pose there). Its height is taken along
+    the ground normal, less the ground's drift in the image (:func:`_ground_drift`).
+
+    Following the toe by continuity instead of by label was tried and was worse: at 30 fps the
+    swing toe passes within a frame's travel of the stance toe."""
+    t = seq.time_s
+    kp = seq.keypoints_px
+    heights = {"left": _normal_height(kp[:, lm.LEFT_FOOT_INDEX], slope_deg),
+               "right": _normal_height(kp[:, lm.RIGHT_FOOT_INDEX], slope_deg)}
+    windows = _stance_windows(t, ic_s)
+    stance = []
+    for side, (_, _, settle, _) in zip(foot, windows):
+        other = "left" if side == "right" else "right"
+        if heights[other][settle] < heights[side][settle]:  # the other toe is lower: swapped
+            side = other
+        stance.append(heights[side])
+    drift = _ground_drift(stance, t, windows)
+    to_s = np.array([_toe_off(h - drift * t, t, w, rise_px) for h, w in zip(stance, windows)])
+    return to_s, _other_toe_at_ic(stance, t, windows, drift)
+
+
+def _other_toe_at_ic(stance: list[np.ndarray], time_s: np.ndarray,
+                     windows: list[tuple[int, int, int, int]], drift: float) -> np.ndarray:
+    """(k,) px: at each IC, the height of the previous contact's toe (the other foot) above
+    its own stance level. Near 0 means that foot is still down: double support, as in walking;
+    in running it is in the air. NaN for the first contact."""
+    out = np.full(len(windows), np.nan)
+    for k in range(1, len(windows)):
+        start_prev, _, settle_prev, _ = windows[k - 1]
+        height = stance[k - 1] - drift * time_s
+        level = height[start_prev:settle_prev + 1]
+        if np.isfinite(level).sum() >= 2:
+            out[k] = height[windows[k][0]] - np.nanpercentile(level, 25)
+    return out

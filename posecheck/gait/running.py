@@ -1,0 +1,52 @@
+"""Running or walking: running has a flight phase between contacts, walking has double support.
+
+Two measures, the first that has enough steps decides:
+
+1. flight time per step (next IC minus this TO; negative in walking): ``"running"`` when most
+   measured steps have flight, ``"walking"`` when most have double support;
+2. where TO is too noisy to find (a far, small walker), the other foot's toe at each IC: still
+   on the ground (below ``grounded_legs`` above its own stance level) means double support.
+
+With fewer than ``min_steps`` measured steps the result is ``"unknown"``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from posecheck.gait.events import GaitEvents
+from posecheck.gait.steps import StepTable
+
+
+@dataclasses.dataclass(frozen=True)
+class GaitMode:
+    """``mode``: ``"running"``, ``"walking"`` or ``"unknown"``; ``flight_fraction``: share of
+    measured steps with a flight phase; ``n_steps`` measured; ``source``: ``"flight time"``,
+    ``"other foot at IC"`` or ``""``."""
+
+    mode: str
+    flight_fraction: float
+    n_steps: int
+    source: str = ""
+
+
+def classify_gait(steps: StepTable, events: GaitEvents | None = None, *,
+                  min_steps: int = 4,  # two strides: one odd step cannot decide
+                  grounded_legs: float = 0.06,  # twice the toe-off rise: above pose jitter
+                  ) -> GaitMode:
+    """Running vs walking from flight times, else from the other foot at each IC."""
+    flight = steps.flight_s[np.isfinite(steps.flight_s)]
+    if len(flight) >= min_steps:
+        fraction = float(np.mean(flight > 0))
+        return GaitMode("running" if fraction > 0.5 else "walking", fraction, len(flight),
+                        "flight time")
+    other = events.other_toe_legs if events is not None else None
+    if other is not None:
+        other = other[np.isfinite(other)]
+        if len(other) >= min_steps:
+            fraction = float(np.mean(other > grounded_legs))
+            return GaitMode("running" if fraction > 0.5 else "walking", fraction, len(other),
+                            "other foot at IC")
+    return GaitMode("unknown", float("nan"), len(flight))

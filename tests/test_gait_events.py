@@ -1,0 +1,134 @@
+"""Gait events on hand-made runners whose contacts are known exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from posecheck import landmarks as lm
+from posecheck.errors import PosecheckError
+from posecheck.gait.direction import detect_direction, mirror_to_forward
+from posecheck.gait.events import detect_events, repair_alternation
+from posecheck.sequence import PoseSequence
+
+LEG_PX = 300.0
+STEP_S = 0.35
+CONTACT_S = 0.20
+# The toy heel's reach is a cosine, so its backward speed is a sine; the clip's stance speed (the
+# 75th percentile of that speed) is sin(pi/4) of the amplitude, and IC, where the speed reaches
+# 0.6 of it (detect_events' default), comes LEAD_S after the reach peak.
+OMEGA = 2 * np.pi / (2 * 0.35)
+LEAD_S = float(np.arcsin(0.6 * np.sin(np.pi / 4)) / OMEGA)
+TOE_RISE_PX = 0.03 * LEG_PX  # detect_events' default toe rise
+LIFT_PX_PER_S = 250.0  # toe rise after TO: crosses the threshold > 1 frame after TO at 30 fps
+
+
+def toy_runner(fps: float, *, n_steps: int = 12, facing: int = 1, width: int = 1920,
+               swap_frames: tuple[int, ...] = ()) -> tuple[PoseSequence, np.ndarray, np.ndarray]:
+    """A runner on a treadmill, facing image right (or left), with heels whose hip-relative reach
+    peaks LEAD_S before each IC and toes on the ground from IC to TO, rising linearly after.
+    Returns the sequence and the true IC and TO times (steps alternate right, left, ...)."""
+    ic = 0.2 + STEP_S * np.arange(n_steps)
+    to = ic + CONTACT_S
+    # end before the next heel-reach peak (at ic[-1] + STEP_S - LEAD_S) but after the last TO
+    t = np.arange(0, ic[-1] + 0.32, 1 / fps)
+    seq = PoseSequence.empty(t, fps=fps, frame_size=(width, 1080))
+    kp = seq.keypoints_px.copy()
+    ground_y, hip = 900.0, np.array([960.0, 900.0 - LEG_PX])
+    for side, first in (("right", 0), ("left", 1)):
+        mine_ic, mine_to = ic[first::2], to[first::2]
+        stride = 2 * STEP_S
+        # heel reach: a cosine peaking LEAD_S before this foot's ICs, 0.5 leg amplitude
+        reach = 0.5 * LEG_PX * np.cos(OMEGA * (t - (mine_ic[0] - LEAD_S)))
+        assert stride == pytest.approx(2 * np.pi / OMEGA)
+        heel = np.column_stack([hip[0] + reach, np.full_like(t, ground_y - 20)])
+        toe_height = np.full_like(t, 100.0)
+        for a, b in zip(mine_ic, mine_to):
+            toe_height[(t >= a - 0.05) & (t <= b)] = 0.0
+            after = (t > b) & (t < b + 0.15)
+            toe_height[after] = LIFT_PX_PER_S * (t[after] - b)
+        toe = np.column_stack([heel[:, 0] + 60, ground_y - toe_height])
+        names = {f"{side}_hip": np.tile(hip, (len(t), 1)),
+                 f"{side}_knee": np.tile(hip + [0, LEG_PX / 2], (len(t), 1)),
+                 f"{side}_ankle": np.tile(hip + [0, LEG_PX], (len(t), 1)),
+                 f"{side}_heel": heel, f"{side}_foot_index": toe}
+        for name, track in names.items():
+            kp[:, lm.INDEX[name]] = track
+    if swap_frames:
+        rows = np.array(swap_frames)
+        left, right = list(lm.LEG["left"]), list(lm.LEG["right"])
+        kp[np.ix_(rows, left + right)] = kp[np.ix_(rows, right + left)]
+    if facing < 0:
+        kp[..., 0] = width - kp[..., 0]
+    return seq.replace(keypoints_px=kp), ic, to
+
+
+@pytest.mark.parametrize("fps", [30.0, 29.97, 60.0, 120.0])
+def test_events_match_a_known_runner(fps):
+    seq, ic, to = toy_runner(fps)
+    events = detect_events(mirror_to_forward(seq, detect_direction(seq)))
+    assert len(events) == len(ic)
+    # sampled cosine: the speed percentile and the linear crossing are off by under 3 ms
+    np.testing.assert_allclose(events.ic_s, ic, atol=0.003)
+    expected_to = to + TOE_RISE_PX / LIFT_PX_PER_S
+    np.testing.assert_allclose(events.to_s, expected_to, atol=0.002)
+    assert events.foot == tuple("right" if k % 2 == 0 else "left" for k in range(len(ic)))
+    assert events.relabelled == 0
+    np.testing.assert_allclose(events.mid_stance_s, (ic + expected_to) / 2, atol=0.002)
+    assert np.all(events.ic_uncertainty_frames >= 0.5)
+
+
+def test_facing_left_gives_the_same_events():
+    right, ic, _ = toy_runner(60.0)
+    left, _, _ = toy_runner(60.0, facing=-1)
+    direction = detect_direction(left)
+    assert direction.facing == -1 and detect_direction(right).facing == 1
+    a = detect_events(mirror_to_forward(right, detect_direction(right)))
+    b = detect_events(mirror_to_forward(left, direction))
+    np.testing.assert_allclose(a.ic_s, b.ic_s, atol=1e-9)
+    np.testing.assert_allclose(a.to_s, b.to_s, atol=1e-9)
+
+
+def test_swapped_leg_labels_do_not_move_contacts_or_feet():
+    fps = 60.0
+    clean, ic, _ = toy_runner(fps)
+    # swap the legs for a few frames around the 4th IC (as pose models do in side views)
+    k = int(ic[3] * fps)
+    swapped, _, _ = toy_runner(fps, swap_frames=tuple(range(k - 3, k + 3)))
+    a = detect_events(mirror_to_forward(clean, detect_direction(clean)))
+    b = detect_events(mirror_to_forward(swapped, detect_direction(swapped)))
+    np.testing.assert_allclose(b.ic_s, a.ic_s, atol=1e-9)
+    assert b.foot == a.foot
+    assert b.relabelled >= 1
+
+
+def test_repair_alternation_keeps_the_majority_phase_per_run():
+    foot = ["right", "left", "left", "left", "right"]
+    fixed, changed = repair_alternation(foot, np.arange(5) * 0.35)
+    assert fixed == ["right", "left", "right", "left", "right"] and changed == 1
+    # a missed contact (a gap of two steps) starts a new run with its own phase
+    times = np.array([0.0, 0.35, 0.7, 1.4, 1.75])
+    fixed, changed = repair_alternation(["right", "left", "right", "right", "left"], times)
+    assert fixed == ["right", "left", "right", "right", "left"] and changed == 0
+
+
+def test_empty_and_legless_input_give_no_events():
+    seq = PoseSequence.empty(np.arange(10) / 30, fps=30.0, frame_size=(640, 480))
+    assert len(detect_events(seq)) == 0
+    assert len(detect_events(PoseSequence.empty(np.array([]), fps=30.0,
+                                                frame_size=(640, 480)))) == 0
+
+
+def test_analyze_gait_slope_sources_and_summary():
+    from posecheck.gait import analyze_gait
+
+    seq, ic, _ = toy_runner(60.0)
+    assert analyze_gait(seq).slope.source == "unknown"  # a treadmill: feet do not progress
+    assert analyze_gait(seq, camera="pan").slope.source == "unknown"
+    user = analyze_gait(seq, slope_deg=-6.0, height_m=1.8)
+    assert user.slope.source == "user" and user.slope.deg == -6.0
+    assert user.scale.source == "height" and user.is_running
+    assert user.cadence_spm == pytest.approx(60 / STEP_S, abs=0.1)
+    assert len(user.steps) == len(ic)
+    with pytest.raises(PosecheckError):
+        analyze_gait(seq, camera="drone")
