@@ -105,16 +105,33 @@ def _mean_landmark_distance(a, b) -> float:
     return float(np.nanmean(np.linalg.norm(a.keypoints_px - b.keypoints_px, axis=1)))
 
 
+def _predict(track: Track, frame: int, *, window: int = 6) -> tuple[np.ndarray, float]:
+    """Where the track's hips should be at ``frame`` (a straight-line fit through its last
+    ``window`` hip positions) and its torso length (median of the last 3 * ``window``). Fitting
+    several frames keeps one noisy fit (MediaPipe's hip estimate can jump half a torso in a
+    blurred frame) from throwing the prediction off."""
+    frames = np.asarray(track.frames[-window:], dtype=float)
+    hips = np.array([d.hip_px for d in track.detections[-window:]])
+    size = float(np.median([d.size_px for d in track.detections[-3 * window:]]))
+    if len(frames) < 3:
+        return hips[-1], size
+    slope, intercept = np.polyfit(frames - frames[-1], hips, 1)
+    return intercept + slope * (frame - frames[-1]), size
+
+
 def link_tracks(people: list[list], time_s: np.ndarray, *, max_gap_s: float = 0.5,
-                gate_torsos: float = 0.6, gate_torsos_per_frame: float = 0.3,
+                gate_torsos: float = 1.0, gate_torsos_per_frame: float = 0.3,
                 max_size_ratio: float = 1.6, same_person_torsos: float = 0.5) -> list[Track]:
     """Link per-frame detections into tracks.
 
     Gate: a detection may continue a track when its hips are within
-    ``gate_torsos + gate_torsos_per_frame * frames_since_seen`` torso lengths of the track's
-    constant-velocity prediction (a 5 m/s runner filmed side-on moves about 0.35 torso lengths per
-    frame at 30 fps) and its torso length is within ``max_size_ratio`` of the track's.
-    ``max_gap_s`` 0.5 s bridges a brief occlusion without handing a track to a newcomer.
+    ``gate_torsos + gate_torsos_per_frame * (frames_since_seen - 1)`` torso lengths of the track's
+    predicted position (:func:`_predict`) and its torso length is within ``max_size_ratio`` of
+    the track's. A 5 m/s runner filmed side-on moves about 0.35 torso lengths per frame at 30 fps
+    and MediaPipe's hip estimate scatters by up to half a torso in blurred frames, so one torso
+    length covers both; two people closer than that are matched by the Hungarian assignment,
+    nearest first. ``max_gap_s`` 0.5 s bridges a brief occlusion without handing a track to a
+    newcomer.
     """
     tracks: list[Track] = []
     active: list[Track] = []
@@ -124,14 +141,9 @@ def link_tracks(people: list[list], time_s: np.ndarray, *, max_gap_s: float = 0.
         active = [t for t in active if time_s[i] - time_s[t.frames[-1]] <= max_gap_s]
         cost = np.full((len(active), len(detections)), np.inf)
         for a, track in enumerate(active):
-            last, size = track.detections[-1].hip_px, track.detections[-1].size_px
+            predicted, size = _predict(track, i)
             gap = i - track.frames[-1]
-            velocity = 0.0
-            if len(track.frames) > 1:
-                velocity = (last - track.detections[-2].hip_px) / (
-                    track.frames[-1] - track.frames[-2])
-            predicted = last + velocity * gap
-            gate = (gate_torsos + gate_torsos_per_frame * gap) * max(size, 1.0)
+            gate = (gate_torsos + gate_torsos_per_frame * (gap - 1)) * max(size, 1.0)
             for d, det in enumerate(detections):
                 ratio = max(det.size_px, 1.0) / max(size, 1.0)
                 distance = float(np.linalg.norm(det.hip_px - predicted))

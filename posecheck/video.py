@@ -232,6 +232,9 @@ class VideoWriter:
         """Finish the file and move it into place."""
         self._container.mux(self._stream.encode(None))
         self._container.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self._tmp, 0o666 & ~umask)  # mkstemp made it private; the result is not
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:

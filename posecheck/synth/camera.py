@@ -1,0 +1,81 @@
+"""A level pinhole camera beside the path, static or panning to follow the runner.
+
+The camera stands at ``position_m`` (x, y, z) on the +z side of the runner and looks along -z,
+turned by ``yaw_rad`` about the vertical towards +x (a pan). It never tilts or rolls, so image
+vertical is true vertical. Projection of a world point X (metres):
+
+    d = X - position;  right = (cos yaw, 0, sin yaw);  forward = (sin yaw, 0, -cos yaw)
+    u = cx + s * f * (d . right) / (d . forward);  v = cy - f * d_y / (d . forward)
+
+with s = +1 when the runner moves left-to-right and s = -1 right-to-left (the image of a
+right-to-left clip is the mirror image of the world, whose near side is then the runner's left).
+Pixel coordinates are continuous, x right and y down, the top-left image corner at (0, 0): the
+convention of :class:`posecheck.sequence.PoseSequence`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class Camera:
+    """One frame's camera."""
+
+    position_m: np.ndarray  # (3,)
+    yaw_rad: float
+    focal_px: float
+    width: int
+    height: int
+    direction: int  # +1 left-to-right, -1 right-to-left
+
+    def project(self, points_m: np.ndarray) -> np.ndarray:
+        """(..., 3) world points to (..., 2) image pixels."""
+        d = np.asarray(points_m, dtype=float) - self.position_m
+        c, s = np.cos(self.yaw_rad), np.sin(self.yaw_rad)
+        across = d[..., 0] * c + d[..., 2] * s
+        depth = d[..., 0] * s - d[..., 2] * c
+        u = 0.5 * self.width + self.direction * self.focal_px * across / depth
+        v = 0.5 * self.height - self.focal_px * d[..., 1] / depth
+        return np.stack([u, v], axis=-1)
+
+    def depth(self, points_m: np.ndarray) -> np.ndarray:
+        """(...,) distance along the viewing direction (m)."""
+        d = np.asarray(points_m, dtype=float) - self.position_m
+        return d[..., 0] * np.sin(self.yaw_rad) - d[..., 2] * np.cos(self.yaw_rad)
+
+
+def frame_cameras(pelvis_xy: np.ndarray, figure_y: np.ndarray, *, width: int, height: int,
+                  direction: int, pan: bool, distance_m: float, fill: float) -> list[Camera]:
+    """One camera per frame for a runner whose hip midpoint is at ``pelvis_xy`` (n, 2).
+
+    ``figure_y`` (n, 2) is the lowest and highest world height of the figure in each frame. A
+    static camera stands at the middle of the path at the middle height of the whole clip; its
+    focal length makes the figure's height range ``fill`` of the frame height and the whole path
+    (plus reach margins) fit the width. A panning camera stands beside the middle of the path,
+    turns to keep the hip midpoint centred and, on a slope, rises or falls with the ground's
+    steady trend (a straight line fitted to the figure's height), so it frames the runner as
+    tightly as on the level. Neither camera tilts: image vertical stays true vertical.
+    """
+    x = pelvis_xy[:, 0]
+    centre_x = 0.5 * (x.min() + x.max())
+    if not pan:
+        low, high = float(figure_y[:, 0].min()), float(figure_y[:, 1].max())
+        position = np.array([centre_x, 0.5 * (low + high), distance_m])
+        focal = fill * height * distance_m / (high - low)
+        margin_m = 0.9  # hands and feet reach about 0.8 m ahead of or behind the hip
+        focal = min(focal, width * distance_m / (x.max() - x.min() + 2 * margin_m))
+        return [Camera(position, 0.0, focal, width, height, direction) for _ in x]
+    middle = figure_y.mean(axis=1)
+    if len(x) > 1 and np.ptp(x) > 0:
+        trend = np.polyval(np.polyfit(x, middle, 1), x)
+    else:
+        trend = np.full_like(x, middle.mean())
+    low = float((figure_y[:, 0] - trend).min())
+    high = float((figure_y[:, 1] - trend).max())
+    focal = fill * height * distance_m / (high - low)
+    yaws = np.arctan2(x - centre_x, distance_m)
+    return [Camera(np.array([centre_x, y + 0.5 * (low + high), distance_m]), float(yaw), focal,
+                   width, height, direction) for yaw, y in zip(yaws, trend)]

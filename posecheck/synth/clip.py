@@ -1,0 +1,162 @@
+"""One synthetic clip from a :class:`ClipSpec`: the gait, the cameras, the frames and the truth."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from posecheck.errors import PosecheckError
+from posecheck.synth.body import Body
+from posecheck.synth.camera import Camera, frame_cameras
+from posecheck.synth.gait import Gait, GaitParams, Pose
+from posecheck.synth.render import Appearance, Renderer, SceneStyle
+from posecheck.synth.truth import clip_events, true_metrics, write_truth
+
+
+@dataclasses.dataclass(frozen=True)
+class ClipSpec:
+    """Everything that decides a synthetic clip (same spec, same seed: same frames and truth)."""
+
+    gait: GaitParams
+    preset: str = "custom"
+    height_m: float = 1.75
+    sex: str = "male"
+    direction: str = "ltr"  # "ltr" (left to right) or "rtl"
+    camera: str = "static"  # "static" (tripod) or "pan" (turns to follow the runner)
+    fps: float = 60.0
+    width: int = 1280
+    height: int = 720
+    seconds: float = 2.0
+    seed: int = 0
+    camera_distance_m: float = 6.0  # a side-on tripod a few metres from the path
+    fill: float = 0.62  # the figure's vertical range as a fraction of the frame height
+    start_phase: float = 0.3  # where in the stride the clip starts (fraction), off an IC
+    style: SceneStyle = SceneStyle()
+
+    def check(self) -> None:
+        if self.direction not in ("ltr", "rtl"):
+            raise PosecheckError(f"direction must be 'ltr' or 'rtl', got {self.direction!r}")
+        if self.camera not in ("static", "pan"):
+            raise PosecheckError(f"camera must be 'static' or 'pan', got {self.camera!r}")
+        if not 1 <= self.fps <= 1000:
+            raise PosecheckError(f"fps must be 1-1000, got {self.fps}")
+        if not (32 <= self.width <= 7680 and 32 <= self.height <= 4320):
+            raise PosecheckError(
+                f"frame size must be 32x32 to 7680x4320, got {self.width}x{self.height}"
+            )
+        if not 0 < self.seconds <= 120:
+            raise PosecheckError(f"seconds must be in (0, 120], got {self.seconds}")
+        if not 2 <= self.camera_distance_m <= 50:
+            raise PosecheckError(f"camera distance must be 2-50 m, got {self.camera_distance_m}")
+
+
+class SyntheticClip:
+    """The runner, the cameras and the truth of one spec; frames are drawn on demand."""
+
+    def __init__(self, spec: ClipSpec) -> None:
+        spec.check()
+        self.spec = spec
+        self.body = Body.from_height(spec.height_m, spec.sex)
+        near = "right" if spec.direction == "ltr" else "left"
+        self.gait = Gait(self.body, spec.gait, near_side=near)
+        n = max(1, int(round(spec.seconds * spec.fps)))
+        self.time_s = np.arange(n) / spec.fps
+        t0 = spec.start_phase * self.gait.stride_time_s
+        self.poses: list[Pose] = [self.gait.pose(t0 + t) for t in self.time_s]
+        self._t0 = t0
+        lm = np.array([p.landmarks_m for p in self.poses])
+        head = np.array([p.head_centre_m for p in self.poses])
+        figure_y = np.stack([lm[:, :, 1].min(axis=1) - 0.05,
+                             head[:, 1] + self.body.head_radius_m + 0.05], axis=1)  # fmt: skip
+        pelvis = 0.5 * (lm[:, 23, :2] + lm[:, 24, :2])
+        self.cameras: list[Camera] = frame_cameras(
+            pelvis, figure_y, width=spec.width, height=spec.height,
+            direction=1 if spec.direction == "ltr" else -1, pan=spec.camera == "pan",
+            distance_m=spec.camera_distance_m, fill=spec.fill,
+        )  # fmt: skip
+        self.landmarks_m = lm
+        self.head_m = head
+        self.landmarks_px = np.array([c.project(p) for c, p in zip(self.cameras, lm)])
+        self.com_m = np.array([p.com_m for p in self.poses])
+        self.com_px = np.array([c.project(p) for c, p in zip(self.cameras, self.com_m)])
+        inside = ((self.landmarks_px >= 0) & (self.landmarks_px <= (spec.width, spec.height)))
+        if not inside.all():
+            raise PosecheckError(
+                "the runner leaves the frame: shorten --seconds, use --camera pan or a larger "
+                "--camera-distance"
+            )
+
+    def frames(self) -> Iterator[np.ndarray]:
+        """RGB uint8 frames, (height, width, 3), in order."""
+        spec = self.spec
+        yaws = [c.yaw_rad for c in self.cameras]
+        pan_px = max(abs(y) for y in yaws) * self.cameras[0].focal_px
+        rng = np.random.default_rng(spec.seed)
+        renderer = Renderer(
+            width=spec.width, height=spec.height, appearance=Appearance.random(rng),
+            style=spec.style, body_scale=spec.height_m / 1.75, slope_rad=self.gait.slope_rad,
+            belt_speed_mps=spec.gait.speed_mps if spec.gait.treadmill else 0.0,
+            seed=int(rng.integers(2**31)), pan_px=pan_px,
+        )  # fmt: skip
+        for t, pose, camera in zip(self.time_s, self.poses, self.cameras):
+            yield renderer.render(pose, camera, self._t0 + t)
+
+    def truth_info(self) -> dict[str, Any]:
+        spec, b = self.spec, self.body
+        gait_values = dataclasses.asdict(spec.gait)
+        return {
+            "preset": spec.preset,
+            "seed": spec.seed,
+            "fps": spec.fps,
+            "width": spec.width,
+            "height": spec.height,
+            "n_frames": len(self.time_s),
+            "seconds": spec.seconds,
+            "direction": spec.direction,
+            "camera": spec.camera,
+            "slope_deg": spec.gait.slope_deg,
+            "treadmill": spec.gait.treadmill,
+            "near_side": self.gait.near_side,
+            "start_time_in_gait_s": self._t0,
+            "runner": {"height_m": b.height_m, "sex": b.sex, "leg_length_m": b.leg_length_m},
+            "gait": gait_values,
+            "solved": {"trunk_deg": self.gait.trunk_deg,
+                       "toe_off_foot_deg": self.gait.toe_off_foot_deg},
+            "scene": {**dataclasses.asdict(spec.style),
+                      "camera_distance_m": spec.camera_distance_m, "fill": spec.fill},
+            "events": clip_events(self.gait, self._t0 + self.time_s, spec.fps),
+            "metrics": true_metrics(self.gait),
+        }  # fmt: skip
+
+    def truth_arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "time_s": self.time_s,
+            "landmarks_px": self.landmarks_px,
+            "landmarks_m": self.landmarks_m,
+            "head_centre_m": self.head_m,
+            "com_m": self.com_m,
+            "com_px": self.com_px,
+            "in_contact": np.array([p.in_contact for p in self.poses], dtype=bool),
+            "camera_position_m": np.array([c.position_m for c in self.cameras]),
+            "camera_yaw_deg": np.degrees([c.yaw_rad for c in self.cameras]),
+            "camera_focal_px": np.array([c.focal_px for c in self.cameras]),
+        }
+
+    def write(self, path: str | Path) -> Path:
+        """Render to an H.264 MP4 at ``path`` and write the truth files beside it."""
+        from posecheck.video import VideoWriter
+
+        path = Path(path)
+        if path.suffix.lower() != ".mp4":
+            raise PosecheckError(f"output must be an .mp4 file, got {path.name}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        spec = self.spec
+        with VideoWriter(path, fps=spec.fps, width=spec.width, height=spec.height) as writer:
+            for frame in self.frames():
+                writer.write(frame)
+        write_truth(path, self.truth_info(), self.truth_arrays())
+        return path

@@ -1,0 +1,244 @@
+"""Ground truth of a synthetic clip: the files written beside it and the reader.
+
+For a clip ``run.mp4`` two files sit beside it:
+
+``run.truth.npz`` (numpy arrays; n frames, time on axis 0)
+    - ``time_s`` (n,) presentation time of each frame, seconds from the clip start
+    - ``landmarks_px`` (n, 33, 2) image x right, y down, pixels (MediaPipe landmark order,
+      :data:`posecheck.landmarks.NAMES`; same frame as ``PoseSequence.keypoints_px``)
+    - ``landmarks_m`` (n, 33, 3) world metres: x forward along level ground, y up, z lateral
+      towards the camera (the near side has z > 0); on a treadmill the belt frame
+    - ``head_centre_m`` (n, 3), ``com_m`` (n, 3) and ``com_px`` (n, 2): the true whole-body centre
+      of mass (de Leva segment masses)
+    - ``in_contact`` (n, 2) bool, (left, right) foot on the ground
+    - ``camera_position_m`` (n, 3), ``camera_yaw_deg`` (n,), ``camera_focal_px`` (n,): the
+      pinhole camera of :mod:`posecheck.synth.camera` (level, no roll; ``direction`` in the JSON
+      says whether image x grows with world x)
+
+``run.truth.json``
+    - ``preset``, ``seed``, ``fps``, ``width``, ``height``, ``n_frames``, ``direction`` ("ltr"
+      or "rtl"), ``camera`` ("static" or "pan"), ``slope_deg`` (negative downhill),
+      ``treadmill``, ``near_side``, ``runner`` (height, sex, leg length), ``gait`` (every gait
+      parameter), ``scene`` (background, noise, blur, camera distance)
+    - ``events``: ``{"left": {"initial_contact": [...], "toe_off": [...]}, "right": ...}``, each
+      item ``{"time_s": exact continuous time, "frame": nearest frame index}``; the exact time
+      usually falls between frames
+    - ``metrics``: the true value of every metric in the domain brief (section 5), one value
+      per clip (the gait is steady, so every step has the same value), computed from the
+      model's geometry at the exact event times; ``metric_definitions`` says how each is measured.
+
+:func:`load_truth` reads both into a :class:`Truth`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from posecheck.errors import PosecheckError
+from posecheck.landmarks import INDEX
+from posecheck.synth.gait import SIDES, Gait, angle_from_down, angle_from_up
+
+FORMAT_VERSION = 1
+
+METRIC_DEFINITIONS = {
+    "whole_body_lean_deg": "mid-contact: stance ankle to CoM against vertical, forward positive",
+    "whole_body_lean_vs_slope_normal_deg": "the same line against the slope normal "
+    "(lean + slope_deg); negative is behind perpendicular to the slope",
+    "trunk_angle_deg": "mid-contact: hip midpoint to shoulder midpoint against vertical",
+    "lower_body_angle_deg": "mid-contact: stance ankle to hip midpoint against vertical",
+    "waist_bend_deg": "trunk angle minus lower-body angle at mid-contact",
+    "knee_flexion_ic_deg": "180 minus the hip-knee-ankle angle at IC (0 = straight)",
+    "knee_flexion_mid_stance_deg": "the same at mid-contact",
+    "knee_flexion_peak_stance_deg": "largest stance knee flexion",
+    "foot_landing_from_com_m": "IC: landing ankle x minus CoM x (horizontal, forward positive)",
+    "heel_landing_from_com_m": "IC: landing heel x minus CoM x",
+    "foot_landing_from_com_leg": "foot_landing_from_com_m / leg length (hip joint to ankle)",
+    "shank_angle_ic_deg": "IC: knee to ankle against vertical, ankle ahead of knee positive",
+    "foot_strike_angle_deg": "IC: heel to toe tip against the ground, toe up positive",
+    "shoulder_abduction_deg": "upper arm's angle out of the trunk's sagittal plane (3D)",
+    "elbow_angle_deg": "interior shoulder-elbow-wrist angle in 3D, 180 = straight",
+    "elbow_angle_sagittal_deg": "the same angle in the side view (x, y), median over a stride",
+    "arm_swing_range_deg": "range over a stride of the shoulder-to-elbow angle against vertical "
+    "in the side view",
+    "cadence_spm": "steps per minute",
+    "step_time_s": "IC to the next IC of the other foot",
+    "contact_time_s": "IC to toe-off of the same foot",
+    "flight_time_s": "toe-off to the next IC of the other foot",
+    "duty_factor": "contact time / stride time",
+    "step_length_m": "distance along the ground between successive landings",
+    "step_length_horizontal_m": "the same, horizontal component",
+    "speed_mps": "along the ground",
+    "com_vertical_oscillation_m": "peak-to-peak CoM height over a stride, after removing the "
+    "slope's steady descent",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Truth:
+    """A synthetic clip's ground truth (see the module docstring for every field)."""
+
+    info: dict[str, Any]  # the JSON file
+    time_s: np.ndarray
+    landmarks_px: np.ndarray
+    landmarks_m: np.ndarray
+    com_m: np.ndarray
+    com_px: np.ndarray
+    in_contact: np.ndarray
+    arrays: dict[str, np.ndarray]  # every array in the .npz, the above included
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        return self.info["metrics"]
+
+    @property
+    def events(self) -> dict[str, dict[str, list[dict[str, float]]]]:
+        return self.info["events"]
+
+    def event_times(self, side: str, kind: str) -> np.ndarray:
+        """Exact times (s) of ``kind`` ("initial_contact" / "toe_off") of one foot."""
+        return np.array([e["time_s"] for e in self.events[side][kind]])
+
+
+def truth_paths(path: str | Path) -> tuple[Path, Path]:
+    """(npz, json) truth paths for a clip path or either truth file's path."""
+    path = Path(path)
+    name = path.name
+    for suffix in (".truth.json", ".truth.npz"):
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            break
+    else:
+        stem = path.stem
+    return path.with_name(stem + ".truth.npz"), path.with_name(stem + ".truth.json")
+
+
+def load_truth(path: str | Path) -> Truth:
+    """Read the truth of a clip, given the clip (``run.mp4``) or one of its truth files."""
+    npz_path, json_path = truth_paths(path)
+    try:
+        info = json.loads(json_path.read_text())
+        with np.load(npz_path, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+    except (OSError, ValueError) as exc:
+        raise PosecheckError(f"{path}: no readable synthetic truth beside it ({exc})") from exc
+    try:
+        return Truth(info, arrays["time_s"], arrays["landmarks_px"], arrays["landmarks_m"],
+                     arrays["com_m"], arrays["com_px"], arrays["in_contact"], arrays)  # fmt: skip
+    except KeyError as exc:
+        raise PosecheckError(f"{npz_path}: truth array {exc} is missing") from exc
+
+
+def write_truth(clip_path: str | Path, info: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    """Write ``<clip>.truth.json`` and ``<clip>.truth.npz``."""
+    npz_path, json_path = truth_paths(clip_path)
+    np.savez_compressed(npz_path, **arrays)
+    info = {"format_version": FORMAT_VERSION, **info, "metric_definitions": METRIC_DEFINITIONS}
+    json_path.write_text(json.dumps(info, indent=1, sort_keys=False) + "\n")
+
+
+# ---- events -----------------------------------------------------------------------------------
+
+
+def clip_events(gait: Gait, time_s: np.ndarray, fps: float) -> dict[str, dict[str, list]]:
+    """Initial contacts and toe-offs of each foot inside the clip's time span."""
+    t0, t1 = float(time_s[0]), float(time_s[-1])
+    events: dict[str, dict[str, list]] = {s: {"initial_contact": [], "toe_off": []} for s in SIDES}
+    first = math.floor(t0 / gait.step_time_s) - 1
+    last = math.ceil(t1 / gait.step_time_s) + 1
+    for k in range(first, last + 1):
+        side = gait.side_of_step(k)
+        for kind, t in (("initial_contact", k * gait.step_time_s),
+                        ("toe_off", k * gait.step_time_s + gait.contact_time_s)):  # fmt: skip
+            if t0 <= t <= t1:
+                frame = int(round((t - t0) * fps))
+                events[side][kind].append({"time_s": t - t0, "frame": frame})
+    return events
+
+
+# ---- metrics ----------------------------------------------------------------------------------
+
+
+def _angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
+    """Interior angle at b of the triangle a-b-c, degrees."""
+    u, v = a - b, c - b
+    return math.degrees(math.acos(np.clip(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)), -1, 1)))
+
+
+def true_metrics(gait: Gait) -> dict[str, float]:
+    """Every metric of the domain brief, measured on the model at exact times (step 0, the right
+    foot; all steps are equal)."""
+    b = gait.body
+    tc, ts_ = gait.contact_time_s, gait.step_time_s
+    ic, mid = gait.pose_overground(0.0), gait.pose_overground(0.5 * tc)
+
+    def point(pose, name: str) -> np.ndarray:
+        return pose.landmarks_m[INDEX[name]]
+
+    def mid2(pose, name: str) -> np.ndarray:
+        return 0.5 * (point(pose, f"left_{name}") + point(pose, f"right_{name}"))[:2]
+
+    ankle_mid = point(mid, "right_ankle")[:2]
+    lean = math.degrees(angle_from_up(mid.com_m[:2] - ankle_mid))
+    trunk = math.degrees(angle_from_up(mid2(mid, "shoulder") - mid2(mid, "hip")))
+    lower = math.degrees(angle_from_up(mid2(mid, "hip") - ankle_mid))
+
+    def knee_flexion(pose) -> float:
+        return 180.0 - _angle_deg(point(pose, "right_hip"), point(pose, "right_knee"),
+                                  point(pose, "right_ankle"))  # fmt: skip
+
+    stance = [gait.pose_overground(u * tc) for u in np.linspace(0, 1, 201)]
+    landing = float(point(ic, "right_ankle")[0] - ic.com_m[0])
+    shank = point(ic, "right_ankle")[:2] - point(ic, "right_knee")[:2]
+    sole = point(ic, "right_foot_index")[:2] - point(ic, "right_heel")[:2]
+    strike = math.degrees(math.atan2(sole[1], sole[0])) - gait.params.slope_deg
+
+    stride = [gait.pose_overground(t) for t in np.linspace(0, 2 * ts_, 721)[:-1]]
+    upper = np.array([point(p, "right_elbow") - point(p, "right_shoulder") for p in stride])
+    swing = np.degrees(np.arctan2(upper[:, 0], -upper[:, 1]))
+    lateral = upper[:, 2] / np.linalg.norm(upper, axis=1) * gait.side_z("right")
+    # the arm's angle out of the sagittal plane: the plane holds the trunk axis and x, so its
+    # normal is z and the angle is asin of the unit upper arm's z component
+    abduction = np.degrees(np.arcsin(lateral))
+    elbow3d = [_angle_deg(point(p, "right_shoulder"), point(p, "right_elbow"),
+                          point(p, "right_wrist")) for p in stride]  # fmt: skip
+    elbow2d = [_angle_deg(point(p, "right_shoulder")[:2], point(p, "right_elbow")[:2],
+                          point(p, "right_wrist")[:2]) for p in stride]  # fmt: skip
+    com_y = np.array([p.com_m[1] for p in stride])
+    times = np.linspace(0, 2 * ts_, 721)[:-1]
+    oscillation = float(np.ptp(com_y - gait.velocity[1] * times))
+    heels = [gait.contact_points(k)["heel"] for k in (0, 1)]
+    step = heels[1] - heels[0]
+    return {
+        "whole_body_lean_deg": lean,
+        "whole_body_lean_vs_slope_normal_deg": lean + gait.params.slope_deg,
+        "trunk_angle_deg": trunk,
+        "lower_body_angle_deg": lower,
+        "waist_bend_deg": trunk - lower,
+        "knee_flexion_ic_deg": knee_flexion(ic),
+        "knee_flexion_mid_stance_deg": knee_flexion(mid),
+        "knee_flexion_peak_stance_deg": max(knee_flexion(p) for p in stance),
+        "foot_landing_from_com_m": landing,
+        "heel_landing_from_com_m": float(point(ic, "right_heel")[0] - ic.com_m[0]),
+        "foot_landing_from_com_leg": landing / b.leg_length_m,
+        "shank_angle_ic_deg": math.degrees(angle_from_down(shank)),
+        "foot_strike_angle_deg": strike,
+        "shoulder_abduction_deg": float(np.median(abduction)),
+        "elbow_angle_deg": float(np.median(elbow3d)),
+        "elbow_angle_sagittal_deg": float(np.median(elbow2d)),
+        "arm_swing_range_deg": float(np.ptp(swing)),
+        "cadence_spm": 60.0 / ts_,
+        "step_time_s": ts_,
+        "contact_time_s": tc,
+        "flight_time_s": ts_ - tc,
+        "duty_factor": tc / (2 * ts_),
+        "step_length_m": float(np.hypot(*step)),
+        "step_length_horizontal_m": float(step[0]),
+        "speed_mps": gait.params.speed_mps,
+        "com_vertical_oscillation_m": oscillation,
+    }

@@ -1,0 +1,218 @@
+"""The synthetic runner's truth: preset values reached exactly, feet planted, files and CLI."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from posecheck.cli import main
+from posecheck.errors import PosecheckError
+from posecheck.landmarks import INDEX
+from posecheck.synth.body import Body
+from posecheck.synth.camera import Camera
+from posecheck.synth.clip import ClipSpec, SyntheticClip
+from posecheck.synth.gait import Gait, GaitParams
+from posecheck.synth.presets import PRESETS, preset_params
+from posecheck.synth.truth import load_truth, true_metrics
+
+BODY = Body.from_height(1.75)
+GROUND_TOL_M = 1e-3  # the brief's "moves < 1 mm"
+
+#: preset field -> truth metric that must equal it
+SET_METRICS = {
+    "lean_deg": "whole_body_lean_deg",
+    "waist_bend_deg": "waist_bend_deg",
+    "knee_flexion_ic_deg": "knee_flexion_ic_deg",
+    "knee_flexion_mid_deg": "knee_flexion_mid_stance_deg",
+    "foot_strike_deg": "foot_strike_angle_deg",
+    "shoulder_abduction_deg": "shoulder_abduction_deg",
+    "elbow_deg": "elbow_angle_deg",
+    "arm_swing_deg": "arm_swing_range_deg",
+    "cadence_spm": "cadence_spm",
+    "duty_factor": "duty_factor",
+}
+
+
+def small_spec(preset: str = "level-good", **changes) -> ClipSpec:
+    values = dict(gait=preset_params(preset), preset=preset, width=320, height=180, fps=30.0,
+                  seconds=0.5, seed=0)
+    values.update(changes)
+    return ClipSpec(**values)
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_truth_metrics_equal_preset_values(preset):
+    params = preset_params(preset)
+    metrics = true_metrics(Gait(BODY, params))
+    for field, metric in SET_METRICS.items():
+        assert metrics[metric] == pytest.approx(getattr(params, field), abs=1e-6), metric
+    assert metrics["whole_body_lean_vs_slope_normal_deg"] == pytest.approx(
+        params.lean_deg + params.slope_deg, abs=1e-6)
+    step_time = 60.0 / params.cadence_spm
+    assert metrics["contact_time_s"] == pytest.approx(params.duty_factor * 2 * step_time)
+    assert metrics["step_length_m"] == pytest.approx(params.speed_mps * step_time, abs=1e-9)
+
+
+def test_overrides_reach_the_truth():
+    params = preset_params("downhill-good", knee_flexion_ic_deg=12.0, lean_deg=6.0)
+    metrics = true_metrics(Gait(BODY, params))
+    assert metrics["knee_flexion_ic_deg"] == pytest.approx(12.0, abs=1e-6)
+    assert metrics["whole_body_lean_deg"] == pytest.approx(6.0, abs=1e-6)
+
+
+def test_braking_lands_further_ahead_than_good():
+    good = true_metrics(Gait(BODY, preset_params("downhill-good")))
+    braking = true_metrics(Gait(BODY, preset_params("downhill-braking")))
+    assert braking["foot_landing_from_com_m"] > good["foot_landing_from_com_m"] + 0.1
+    assert braking["whole_body_lean_vs_slope_normal_deg"] < -5
+
+
+def _ground_height(points: np.ndarray, slope_deg: float) -> np.ndarray:
+    """Height of (..., 3) points above the ground line y = x tan(slope), along its normal."""
+    th = math.radians(slope_deg)
+    return -points[..., 0] * math.sin(th) + points[..., 1] * math.cos(th)
+
+
+def _stance_samples(gait: Gait, k: int, n: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    """(times, landmarks) across the stance of step k."""
+    times = k * gait.step_time_s + np.linspace(0, gait.contact_time_s, n)
+    return times, np.array([gait.pose(t).landmarks_m for t in times])
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_stance_foot_does_not_slide(preset):
+    gait = Gait(BODY, preset_params(preset))
+    for k in (2, 3):  # a right and a left step, away from t = 0
+        side = gait.side_of_step(k)
+        _, lm = _stance_samples(gait, k)
+        points = lm[:, [INDEX[f"{side}_heel"], INDEX[f"{side}_foot_index"]]]
+        height = _ground_height(points, gait.params.slope_deg)
+        on_ground = height < GROUND_TOL_M
+        assert on_ground.any(axis=1).all(), "some stance instant has no foot point on the ground"
+        for j in range(2):
+            grounded = points[on_ground[:, j], j]
+            if len(grounded):
+                spread = np.ptp(grounded, axis=0)
+                assert spread.max() < GROUND_TOL_M, spread
+
+
+def test_treadmill_stance_foot_moves_at_belt_speed():
+    params = preset_params("level-good", treadmill=True)
+    gait = Gait(BODY, params)
+    times, lm = _stance_samples(gait, 2)
+    toe = lm[:, INDEX["right_foot_index"]]
+    flat = _ground_height(lm[:, INDEX["right_heel"]], 0.0) < GROUND_TOL_M
+    flat &= _ground_height(toe, 0.0) < GROUND_TOL_M
+    velocity = np.polyfit(times[flat], toe[flat, 0], 1)[0]
+    assert velocity == pytest.approx(-params.speed_mps, rel=1e-6)
+    pelvis_x = [gait.pose(t).landmarks_m[INDEX["left_hip"], 0] for t in times]
+    assert np.ptp(pelvis_x) < 1e-9
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_feet_never_below_ground(preset):
+    gait = Gait(BODY, preset_params(preset))
+    times = np.linspace(0, 2 * gait.stride_time_s, 1500)
+    lm = np.array([gait.pose(t).landmarks_m for t in times])
+    feet = [INDEX[f"{s}_{p}"] for s in ("left", "right") for p in ("heel", "foot_index", "ankle")]
+    assert _ground_height(lm[:, feet], gait.params.slope_deg).min() > -1e-9
+
+
+def test_segment_lengths_are_constant():
+    gait = Gait(BODY, preset_params("downhill-braking"))
+    lm = np.array([gait.pose(t).landmarks_m for t in np.linspace(0, 1.5, 300)])
+    for a, b, length in (("right_hip", "right_knee", BODY.thigh_m),
+                         ("left_knee", "left_ankle", BODY.shank_m),
+                         ("right_shoulder", "right_elbow", BODY.upper_arm_m),
+                         ("left_elbow", "left_wrist", BODY.forearm_m)):  # fmt: skip
+        d = np.linalg.norm(lm[:, INDEX[a]] - lm[:, INDEX[b]], axis=1)
+        assert np.allclose(d, length, atol=1e-9), (a, b)
+
+
+def test_com_sits_at_a_plausible_height():
+    gait = Gait(BODY, preset_params("level-good"))
+    com = np.array([gait.pose(t).com_m for t in np.linspace(0, gait.stride_time_s, 50)])
+    # standing CoM is about 0.55 of height; a runner's is a little lower (flexed knees)
+    assert np.all((com[:, 1] > 0.45 * BODY.height_m) & (com[:, 1] < 0.6 * BODY.height_m))
+
+
+def test_camera_projection_and_mirror():
+    cam = Camera(np.array([0.0, 1.0, 5.0]), 0.0, 1000.0, 640, 360, 1)
+    assert np.allclose(cam.project(np.array([0.0, 1.0, 0.0])), (320, 180))
+    assert np.allclose(cam.project(np.array([1.0, 0.5, 0.0])), (520, 280))
+    mirror = Camera(np.array([0.0, 1.0, 5.0]), 0.0, 1000.0, 640, 360, -1)
+    assert np.allclose(mirror.project(np.array([1.0, 0.5, 0.0])), (120, 280))
+    panned = Camera(np.array([0.0, 1.0, 5.0]), math.atan2(2.0, 5.0), 1000.0, 640, 360, 1)
+    assert np.allclose(panned.project(np.array([2.0, 1.0, 0.0])), (320, 180))
+
+
+@pytest.mark.parametrize("direction", ["ltr", "rtl"])
+def test_runner_moves_the_way_asked(direction):
+    clip = SyntheticClip(small_spec(direction=direction, seconds=1.0))
+    hip_x = clip.landmarks_px[:, INDEX["left_hip"], 0]
+    assert (hip_x[-1] - hip_x[0] > 0) == (direction == "ltr")
+    near = "right" if direction == "ltr" else "left"
+    assert clip.truth_info()["near_side"] == near
+    # the near side is nearer the camera
+    assert np.all(clip.landmarks_m[:, INDEX[f"{near}_hip"], 2] > 0)
+
+
+def test_same_seed_same_frames_and_truth():
+    a, b = SyntheticClip(small_spec(seed=5)), SyntheticClip(small_spec(seed=5))
+    for fa, fb in zip(a.frames(), b.frames()):
+        assert np.array_equal(fa, fb)
+    assert a.truth_info() == b.truth_info()
+    for key, value in a.truth_arrays().items():
+        assert np.array_equal(value, b.truth_arrays()[key]), key
+    other = SyntheticClip(small_spec(seed=6))
+    assert not np.array_equal(next(a.frames()), next(other.frames()))
+
+
+def test_truth_files_round_trip(tmp_path):
+    clip = SyntheticClip(small_spec("downhill-good", camera="pan", seconds=1.0))
+    path = clip.write(tmp_path / "run.mp4")
+    truth = load_truth(path)
+    n = len(clip.time_s)
+    assert truth.landmarks_px.shape == (n, 33, 2) and truth.landmarks_m.shape == (n, 33, 3)
+    assert truth.com_px.shape == (n, 2) and truth.in_contact.shape == (n, 2)
+    assert truth.info["camera"] == "pan" and truth.info["slope_deg"] == -8.0
+    assert truth.metrics["knee_flexion_ic_deg"] == pytest.approx(20.0, abs=1e-6)
+    fps = truth.info["fps"]
+    ics = truth.event_times("right", "initial_contact").tolist()
+    ics += truth.event_times("left", "initial_contact").tolist()
+    assert len(ics) >= 2
+    for side in ("left", "right"):
+        for event in truth.events[side]["initial_contact"]:
+            assert abs(event["frame"] / fps - event["time_s"]) <= 0.5 / fps + 1e-12
+            # the foot is on the ground in the first frame at or after its initial contact
+            after = math.ceil(event["time_s"] * fps - 1e-9)
+            if after < n:
+                assert truth.in_contact[after, 0 if side == "left" else 1]
+    # step time from the event times equals the cadence
+    assert np.diff(sorted(ics)) == pytest.approx(60.0 / truth.metrics["cadence_spm"])
+    assert load_truth(tmp_path / "run.truth.json").info == truth.info
+
+
+def test_cli_renders_with_overrides(tmp_path, capsys):
+    out = tmp_path / "knee.mp4"
+    code = main(["synth", "level-good", "-o", str(out), "--seconds", "0.5", "--width", "320",
+                 "--height", "180", "--fps", "30", "--knee-flexion-ic-deg", "27",
+                 "--direction", "rtl", "--background", "busy"])  # fmt: skip
+    assert code == 0 and out.exists()
+    truth = load_truth(out)
+    assert truth.metrics["knee_flexion_ic_deg"] == pytest.approx(27.0, abs=1e-6)
+    assert truth.info["direction"] == "rtl" and truth.info["scene"]["background"] == "busy"
+
+
+def test_bad_input_is_one_clear_error(tmp_path, capsys):
+    with pytest.raises(PosecheckError, match="duty factor"):
+        GaitParams(duty_factor=0.6).check()
+    with pytest.raises(PosecheckError, match="unknown preset"):
+        preset_params("uphill-sprint")
+    with pytest.raises(PosecheckError, match="leaves the frame"):
+        SyntheticClip(small_spec(seconds=20.0, camera_distance_m=2.0))
+    assert main(["synth", "level-good", "-o", str(tmp_path / "x.avi"), "--seconds", "0.2",
+                 "--width", "320", "--height", "180"]) == 1  # fmt: skip
+    assert "must be an .mp4" in capsys.readouterr().err
