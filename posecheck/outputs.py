@@ -21,11 +21,14 @@ class StagedOutput:
         self.path: Path | None = None
 
     def __enter__(self) -> StagedOutput:
-        parent = self.outdir.resolve().parent
         if self.outdir.exists() and not self.outdir.is_dir():
             raise PosecheckError(f"{self.outdir}: exists and is not a folder")
+        # stage in the nearest folder that exists; missing parents are made only on success
+        parent = self.outdir.resolve().parent
+        while not parent.exists():
+            parent = parent.parent
         if not parent.is_dir():
-            raise PosecheckError(f"{parent}: output location does not exist")
+            raise PosecheckError(f"{parent}: is not a folder, cannot write {self.outdir} there")
         try:
             self.path = Path(tempfile.mkdtemp(prefix=f".{self.outdir.name}.partial-", dir=parent))
         except OSError as exc:
@@ -51,7 +54,8 @@ class StagedOutput:
         for item in [self.path, *self.path.rglob("*")]:
             os.chmod(item, (0o777 if item.is_dir() else 0o666) & ~umask)
         if not self.outdir.exists():
-            os.replace(self.path, self.outdir)
+            self.outdir.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(self.path, self.outdir)  # a rename when on one file system
             return
         for item in self.path.iterdir():
             target = self.outdir / item.name

@@ -164,3 +164,18 @@ def test_bad_person_choice_is_a_usage_error_not_a_traceback(tmp_path):
     result = run_posecheck("analyze", str(clip), "--person", "tallest", "-o", str(tmp_path / "o"))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
+
+
+def test_staged_output_makes_missing_parents_only_on_success(tmp_path):
+    from posecheck.outputs import StagedOutput
+
+    target = tmp_path / "results" / "run1"
+    with pytest.raises(RuntimeError):
+        with StagedOutput(target) as stage:
+            (stage.path / "a.txt").write_text("half")
+            raise RuntimeError("interrupted")
+    assert list(tmp_path.iterdir()) == []
+    with StagedOutput(target) as stage:
+        (stage.path / "a.txt").write_text("done")
+    assert (target / "a.txt").read_text() == "done"
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]
