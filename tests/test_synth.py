@@ -148,6 +148,27 @@ def test_camera_projection_and_mirror():
     assert np.allclose(panned.project(np.array([2.0, 1.0, 0.0])), (320, 180))
 
 
+@pytest.mark.parametrize("preset", ["level-good", "downhill-braking"])
+def test_static_camera_frames_a_short_clip_as_large_as_a_panning_one(preset):
+    short = SyntheticClip(small_spec(preset, camera="static", seconds=1.0))
+    pan = SyntheticClip(small_spec(preset, camera="pan", seconds=1.0))
+    # a coach's tripod clip: the runner about half the frame height or more, like a pan
+    assert short.runner_height_fraction() >= 0.5
+    assert short.runner_height_fraction() >= 0.9 * pan.runner_height_fraction()
+    # the fraction is the standing height seen at the hip's depth: two points 1.75 m apart there
+    camera = short.cameras[0]
+    hip = short.landmarks_m[0, [INDEX["left_hip"], INDEX["right_hip"]]].mean(axis=0)
+    ends = camera.project(np.array([hip, hip + (0.0, 1.75, 0.0)]))
+    one_frame = abs(ends[1, 1] - ends[0, 1]) / 180
+    assert one_frame == pytest.approx(short.runner_height_fraction(), rel=0.03)
+    # a longer tripod clip must shrink the runner to keep the whole path in frame
+    long = SyntheticClip(small_spec(preset, camera="static", seconds=2.0))
+    assert long.runner_height_fraction() < 0.8 * short.runner_height_fraction()
+    for clip in (short, long):
+        assert (clip.landmarks_px >= 0).all() and (clip.landmarks_px <= (320, 180)).all()
+    assert short.truth_info()["scene"]["runner_height_fraction"] == short.runner_height_fraction()
+
+
 @pytest.mark.parametrize("direction", ["ltr", "rtl"])
 def test_runner_moves_the_way_asked(direction):
     clip = SyntheticClip(small_spec(direction=direction, seconds=1.0))

@@ -97,3 +97,26 @@ def test_bad_files_raise_one_clear_error(tmp_path, content, message):
         path.write_bytes(content)
     with pytest.raises(PosecheckError, match=message):
         probe(path)
+
+
+@pytest.mark.parametrize("codec, container", [
+    ("libx265", "mp4"), ("libvpx-vp9", "webm"), ("mpeg4", "avi"),
+])  # fmt: skip
+def test_common_codecs_and_containers_decode(tmp_path, codec, container):
+    import av
+
+    path = tmp_path / f"clip.{container}"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=25)
+        stream.width, stream.height, stream.pix_fmt = 160, 120, "yuv420p"
+        if codec == "libx265":
+            stream.options = {"x265-params": "log-level=none"}
+        for _ in range(10):
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(_pattern(), format="rgb24")))
+        out.mux(stream.encode(None))
+    info = probe(path)
+    frames = list(iter_frames(path))
+    assert info.fps == 25.0 and (info.width, info.height) == (160, 120)
+    assert len(frames) == 10
+    assert frames[-1].time_s == pytest.approx(9 / 25, abs=1e-3)
+    assert np.abs(frames[5].rgb.astype(int) - _pattern()).mean() < 6
