@@ -20,6 +20,12 @@ import dataclasses
 import numpy as np
 
 
+# A static camera keeps the whole clip's vertical range within this fraction of the frame height:
+# the figure range already has 5 cm margins, and 5 % of the frame either side keeps hands and
+# feet clear of the edge on a downhill clip that runs from corner to corner.
+STATIC_SPAN = 0.9
+
+
 @dataclasses.dataclass(frozen=True)
 class Camera:
     """One frame's camera."""
@@ -53,18 +59,24 @@ def frame_cameras(pelvis_xy: np.ndarray, figure_y: np.ndarray, *, width: int, he
 
     ``figure_y`` (n, 2) is the lowest and highest world height of the figure in each frame. A
     static camera stands at the middle of the path at the middle height of the whole clip; its
-    focal length makes the figure's height range ``fill`` of the frame height and the whole path
-    (plus reach margins) fit the width. A panning camera stands beside the middle of the path,
-    turns to keep the hip midpoint centred and, on a slope, rises or falls with the ground's
-    steady trend (a straight line fitted to the figure's height), so it frames the runner as
-    tightly as on the level. Neither camera tilts: image vertical stays true vertical.
+    focal length makes the figure's height range in one frame ``fill`` of the frame height, as
+    for the panning camera, unless the whole clip would then not fit: the figure's range over the
+    whole clip (on a slope it includes the drop) must stay within ``STATIC_SPAN`` of the frame
+    height and the whole path (plus reach margins) within the width. A short static clip thus
+    frames the runner as large as a panning one; a long one shrinks the runner (the truth's
+    ``scene.runner_height_fraction`` says how far). A panning camera stands beside the middle of
+    the path, turns to keep the hip midpoint centred and, on a slope, rises or falls with the
+    ground's steady trend (a straight line fitted to the figure's height), so it frames the
+    runner as tightly as on the level. Neither camera tilts: image vertical stays true vertical.
     """
     x = pelvis_xy[:, 0]
     centre_x = 0.5 * (x.min() + x.max())
     if not pan:
         low, high = float(figure_y[:, 0].min()), float(figure_y[:, 1].max())
         position = np.array([centre_x, 0.5 * (low + high), distance_m])
-        focal = fill * height * distance_m / (high - low)
+        one_frame_m = float(np.max(figure_y[:, 1] - figure_y[:, 0]))
+        focal = min(fill * height * distance_m / one_frame_m,
+                    STATIC_SPAN * height * distance_m / (high - low))  # fmt: skip
         margin_m = 0.9  # hands and feet reach about 0.8 m ahead of or behind the hip
         focal = min(focal, width * distance_m / (x.max() - x.min() + 2 * margin_m))
         return [Camera(position, 0.0, focal, width, height, direction) for _ in x]

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from posecheck.errors import PosecheckError
+from posecheck.landmarks import INDEX
 from posecheck.synth.body import Body
 from posecheck.synth.camera import Camera, frame_cameras
 from posecheck.synth.gait import Gait, GaitParams, Pose
@@ -127,10 +128,21 @@ class SyntheticClip:
             "solved": {"trunk_deg": self.gait.trunk_deg,
                        "toe_off_foot_deg": self.gait.toe_off_foot_deg},
             "scene": {**dataclasses.asdict(spec.style),
-                      "camera_distance_m": spec.camera_distance_m, "fill": spec.fill},
+                      "camera_distance_m": spec.camera_distance_m, "fill": spec.fill,
+                      "runner_height_fraction": self.runner_height_fraction()},
             "events": clip_events(self.gait, self._t0 + self.time_s, spec.fps),
             "metrics": true_metrics(self.gait),
         }  # fmt: skip
+
+    def runner_height_fraction(self) -> float:
+        """Median over frames of the runner's standing height in the image / the frame height.
+
+        The standing height is ``height_m`` seen at the depth of the hip midpoint. A coach's
+        side-on clip has the runner at about half the frame height or more."""
+        hips = self.landmarks_m[:, [INDEX["left_hip"], INDEX["right_hip"]]].mean(axis=1)
+        depth = np.array([c.depth(p) for c, p in zip(self.cameras, hips)])
+        focal = np.array([c.focal_px for c in self.cameras])
+        return float(np.median(self.spec.height_m * focal / depth) / self.spec.height)
 
     def truth_arrays(self) -> dict[str, np.ndarray]:
         return {

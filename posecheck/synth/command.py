@@ -32,7 +32,7 @@ GAIT_OPTIONS = {
 #: The committed clips of ``sample_videos/``: (file name, preset, spec overrides).
 SAMPLE_VIDEOS = (
     ("level-good_static_ltr.mp4", "level-good",
-     dict(camera="static", direction="ltr", fps=60.0, seconds=1.5, seed=1)),
+     dict(camera="static", direction="ltr", fps=60.0, seconds=1.0, seed=1)),
     ("downhill-good_pan_rtl.mp4", "downhill-good",
      dict(camera="pan", direction="rtl", fps=60.0, seconds=3.0, seed=2)),
     ("downhill-braking_pan_ltr.mp4", "downhill-braking",

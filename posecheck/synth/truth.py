@@ -19,7 +19,8 @@ For a clip ``run.mp4`` two files sit beside it:
     - ``preset``, ``seed``, ``fps``, ``width``, ``height``, ``n_frames``, ``direction`` ("ltr"
       or "rtl"), ``camera`` ("static" or "pan"), ``slope_deg`` (negative downhill),
       ``treadmill``, ``near_side``, ``runner`` (height, sex, leg length), ``gait`` (every gait
-      parameter), ``scene`` (background, noise, blur, camera distance)
+      parameter), ``scene`` (background, noise, blur, camera distance, fill, and
+      ``runner_height_fraction``: the runner's height in the image / the frame height)
     - ``events``: ``{"left": {"initial_contact": [...], "toe_off": [...]}, "right": ...}``, each
       item ``{"time_s": exact continuous time, "frame": nearest frame index}``; the exact time
       usually falls between frames
