@@ -435,13 +435,15 @@ class EventScore:
     """Detected events against force-plate truth. ``ic_error_s`` / ``to_error_s`` (matched,):
     detected minus true (NaN where a TO was not found); ``missed``: true contacts with no
     detection within the tolerance; ``extra``: detections matching no true contact;
-    ``wrong_foot``: matched contacts given the other foot."""
+    ``wrong_foot``: matched contacts given the other foot; ``to_missed``: true TOs inside the
+    span with no detected TO (the contact was missed, or its TO was not found)."""
 
     ic_error_s: np.ndarray
     to_error_s: np.ndarray
     missed: int
     extra: int
     wrong_foot: int
+    to_missed: int = 0
 
 
 def score_events(truth: ContactTruth, ic_s: np.ndarray, to_s: np.ndarray, foot: tuple[str, ...],
@@ -458,20 +460,23 @@ def score_events(truth: ContactTruth, ic_s: np.ndarray, to_s: np.ndarray, foot: 
     true_ic, true_to = truth.ic_s[keep] - start_s, truth.to_s[keep] - start_s
     true_foot = [f for f, k in zip(truth.foot, keep) if k]
     used: set[int] = set()
-    ic_err, to_err, wrong, missed = [], [], 0, 0
+    ic_err, to_err, wrong, missed, to_missed = [], [], 0, 0, 0
     for ic, to, side in zip(true_ic, true_to, true_foot):
+        to_scored = to <= hi - start_s  # NaN <= x is False
         gaps = np.abs(ic_s - ic)
         gaps[list(used)] = np.inf
         j = int(np.argmin(gaps)) if len(gaps) else -1
         if j < 0 or gaps[j] > tolerance_s:
             missed += 1
+            to_missed += bool(to_scored)
             continue
         used.add(j)
         ic_err.append(ic_s[j] - ic)
-        to_err.append(to_s[j] - to if to <= hi - start_s else np.nan)  # NaN > x is False
+        to_err.append(to_s[j] - to if to_scored else np.nan)
+        to_missed += bool(to_scored and not np.isfinite(to_s[j]))
         wrong += foot[j] != side
     inside = (ic_s >= lo - start_s) & (ic_s <= hi - start_s)
     all_true = truth.ic_s - start_s  # a detection of a contact just outside the span is not extra
     extra = int(sum(1 for j in np.flatnonzero(inside)
                     if j not in used and np.min(np.abs(all_true - ic_s[j])) > tolerance_s))
-    return EventScore(np.array(ic_err), np.array(to_err), missed, extra, wrong)
+    return EventScore(np.array(ic_err), np.array(to_err), missed, extra, wrong, to_missed)

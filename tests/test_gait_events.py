@@ -8,7 +8,7 @@ import pytest
 from posecheck import landmarks as lm
 from posecheck.errors import PosecheckError
 from posecheck.gait.direction import detect_direction, mirror_to_forward
-from posecheck.gait.events import detect_events, repair_alternation
+from posecheck.gait.events import detect_events, repair_alternation, repair_rhythm
 from posecheck.sequence import PoseSequence
 
 LEG_PX = 300.0
@@ -16,10 +16,11 @@ STEP_S = 0.35
 CONTACT_S = 0.20
 # The toy heel's reach is a cosine, so its backward speed is a sine; the clip's stance speed (the
 # 75th percentile of that speed) is sin(pi/4) of the amplitude, and IC, where the speed reaches
-# 0.6 of it (detect_events' default), comes LEAD_S after the reach peak.
+# ic_speed_fraction of it (detect_events' default), comes LEAD_S after the reach peak.
+DEFAULTS = detect_events.__kwdefaults__
 OMEGA = 2 * np.pi / (2 * 0.35)
-LEAD_S = float(np.arcsin(0.6 * np.sin(np.pi / 4)) / OMEGA)
-TOE_RISE_PX = 0.03 * LEG_PX  # detect_events' default toe rise
+LEAD_S = float(np.arcsin(DEFAULTS["ic_speed_fraction"] * np.sin(np.pi / 4)) / OMEGA)
+TOE_RISE_PX = DEFAULTS["toe_rise_legs"] * LEG_PX  # detect_events' default toe rise
 LIFT_PX_PER_S = 250.0  # toe rise after TO: crosses the threshold > 1 frame after TO at 30 fps
 
 
@@ -110,6 +111,75 @@ def test_repair_alternation_keeps_the_majority_phase_per_run():
     times = np.array([0.0, 0.35, 0.7, 1.4, 1.75])
     fixed, changed = repair_alternation(["right", "left", "right", "right", "left"], times)
     assert fixed == ["right", "left", "right", "right", "left"] and changed == 0
+
+
+def test_repair_rhythm_replaces_a_glitch_and_keeps_real_step_variation():
+    step = 0.35
+    true = 0.2 + step * np.arange(10)
+    true[5] += 0.02 * step  # a real step 2% late (the force-plate runner varies up to 3%)
+    seen = true.copy()
+    seen[3] -= 0.045  # a pose glitch: 45 ms early, 13% of a step
+    fixed, repaired = repair_rhythm(seen, weight=0.0)  # replacing only
+    assert repaired.tolist() == [k == 3 for k in range(10)]
+    np.testing.assert_allclose(fixed[3], true[3], atol=0.003)  # back on the rhythm's line
+    np.testing.assert_array_equal(np.delete(fixed, 3), np.delete(seen, 3))
+    # the first contact has neighbours on one side only: extrapolated from the next four
+    seen = true.copy()
+    seen[0] += 0.05
+    fixed, repaired = repair_rhythm(seen, weight=0.0)
+    assert repaired[0] and repaired.sum() == 1
+    np.testing.assert_allclose(fixed[0], true[0], atol=0.005)
+
+
+def test_repair_rhythm_leaves_irregular_steps_alone():
+    # walking among other people: steps of 0.66, 0.59, 0.61, 0.57, 0.31, 0.36, 0.71 s
+    times = np.array([2.628, 3.288, 3.875, 4.489, 5.061, 5.367, 5.724, 6.434])
+    fixed, repaired = repair_rhythm(times)
+    np.testing.assert_array_equal(fixed, times)
+    assert not repaired.any()
+
+
+def test_repair_rhythm_blends_detection_noise_toward_the_rhythm():
+    true = 0.2 + 0.35 * np.arange(12)
+    noise = 0.008 * np.array([1, -1, 1, 1, -1, -1, 1, -1, -1, 1, 1, -1])  # +-8 ms, under 6%
+    fixed, repaired = repair_rhythm(true + noise)
+    assert not repaired.any()
+    inner = slice(2, -2)  # both neighbours on each side
+    assert np.abs(fixed - true)[inner].max() < 0.8 * np.abs(noise)[inner].max()
+    assert np.sqrt(np.mean((fixed - true) ** 2)) < 0.8 * np.sqrt(np.mean(noise ** 2))
+    unchanged, _ = repair_rhythm(true + noise, weight=0.0)
+    np.testing.assert_allclose(unchanged, true + noise)
+
+
+def test_repair_rhythm_fills_an_inner_gap_but_not_across_a_missed_contact():
+    times = 0.35 * np.arange(8)
+    times[4] = np.nan  # a TO that was not seen
+    fixed, repaired = repair_rhythm(times)
+    assert fixed[4] == pytest.approx(0.35 * 4) and repaired.tolist() == [k == 4 for k in range(8)]
+    # a missed contact leaves a two-step gap: two runs of three, too short to judge, unchanged
+    times = np.array([0.0, 0.35, 0.6, 1.4, 1.75, 2.1])
+    fixed, repaired = repair_rhythm(times)
+    np.testing.assert_array_equal(fixed, times)
+    assert not repaired.any()
+    assert len(repair_rhythm(np.array([]))[0]) == 0
+
+
+def test_a_landing_glitch_is_repaired_from_the_rhythm():
+    fps = 60.0
+    seq, ic, _ = toy_runner(fps)
+    # the pose model throws both heels back in one frame between the reach peak and the 6th
+    # landing: the heel seems to be pulled back at stance speed early
+    k = int(round((ic[5] - 0.02) * fps))
+    kp = seq.keypoints_px.copy()
+    kp[k, [lm.LEFT_HEEL, lm.RIGHT_HEEL], 0] -= 0.25 * LEG_PX
+    glitched = seq.replace(keypoints_px=kp)
+    forward = mirror_to_forward(glitched, detect_direction(glitched))
+    plain = detect_events(forward, rhythm_tolerance_steps=np.inf, rhythm_weight=0.0)
+    assert plain.ic_s[5] < ic[5] - 0.03  # the glitch alone moves this IC by over 30 ms
+    assert plain.rhythm_repaired == 0
+    events = detect_events(forward)
+    assert events.rhythm_repaired == 1
+    np.testing.assert_allclose(events.ic_s, ic, atol=0.004)
 
 
 def test_empty_and_legless_input_give_no_events():

@@ -103,6 +103,19 @@ def test_slope_from_stance_feet(slope_deg):
     assert rolled.deg == pytest.approx(slope_deg, abs=1e-6)
 
 
+def test_slope_ignores_one_misplaced_stance_and_the_swing_foot():
+    seq = feet_on_a_line(-8.0)
+    kp = seq.keypoints_px.copy()
+    kp[30:40, [lm.INDEX["right_heel"], lm.INDEX["right_foot_index"]], 1] -= 40  # pose error
+    kp[:, [lm.INDEX["left_heel"], lm.INDEX["left_foot_index"]], 1] -= 150  # left foot in the air
+    ic = np.arange(8) * 10 / 30.0
+    ev = events(ic, ic + 9 / 30.0)  # stance window: frames 1-5 of each 10 (flat part)
+    slope = estimate_slope(seq.replace(keypoints_px=kp), ev, leg_px=300.0)
+    assert slope.n_stances == 8
+    assert slope.deg == pytest.approx(-8.0, abs=1e-6)  # Theil-Sen: the median pair slope
+    assert slope.uncertainty_deg < 1.0
+
+
 def test_slope_unknown_when_feet_do_not_progress():
     seq = feet_on_a_line(0.0)
     mids = np.full(8, 5 / 30.0)  # every stance at the first spot: a treadmill

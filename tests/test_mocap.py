@@ -123,3 +123,8 @@ def test_score_events_counts_missed_extra_and_wrong_foot():
     assert score.missed == 1 and score.extra == 1 and score.wrong_foot == 0
     np.testing.assert_allclose(score.ic_error_s, [0.01, 0.0, -0.01], atol=1e-12)
     np.testing.assert_allclose(score.to_error_s, [0.01, 0.02, -0.02], atol=1e-12)
+    assert score.to_missed == 1  # the missed contact's TO
+    to[0] = np.nan  # a matched contact whose TO was not found
+    score = mocap.score_events(truth, ic, to, ("left", "left", "right", "right"),
+                               start_s=0.0, end_s=3.0)
+    assert score.to_missed == 2 and np.isnan(score.to_error_s[0])

@@ -15,6 +15,7 @@ import math
 import re
 
 import numpy as np
+from scipy import stats
 
 from posecheck import landmarks as lm
 from posecheck.errors import PosecheckError
@@ -48,19 +49,46 @@ def parse_slope(text: str) -> float:
     return value
 
 
-def stance_foot_points(seq: PoseSequence, events: GaitEvents) -> np.ndarray:
-    """(k, 2) image position of the stance foot (midpoint of heel and toe) at each mid-stance."""
+def lower_sole(seq: PoseSequence) -> np.ndarray:
+    """(n, 2) px per frame: the midpoint of heel and toe of whichever foot is lower in the image
+    (larger y); NaN where neither foot was seen."""
+    kp = seq.keypoints_px
+    soles = np.stack([(kp[:, lm.INDEX[f"{side}_heel"]] + kp[:, lm.INDEX[f"{side}_foot_index"]]) / 2
+                      for side in ("left", "right")], axis=1)  # (n, 2 feet, 2)
+    y = np.where(np.isfinite(soles[:, :, 1]), soles[:, :, 1], -np.inf)
+    return soles[np.arange(seq.n_frames), np.argmax(y, axis=1)]
+
+
+def stance_foot_points(seq: PoseSequence, events: GaitEvents, *,
+                       flat_fraction: float = 0.15,  # the foot is flat 15% into contact
+                       heel_rise_fraction: float = 0.5,  # the heel rises from mid-stance on
+                       ) -> np.ndarray:
+    """(k, 2) image position of the stance foot (midpoint of heel and toe) in each contact.
+
+    The median over the frames of the flat-foot part of the contact (from ``flat_fraction`` to
+    ``heel_rise_fraction`` of the contact time after IC; Novacheck 1998 for rearfoot running), so
+    one frame's pose noise does not move it. A contact without a TO uses the clip's median
+    contact time. Per frame the lower of the two soles is taken (image y): the other foot is in
+    the air then, so a left/right label slip in the pose cannot lift a stance point. NaN when
+    the clip has no contact time or the window lies outside the clip.
+    """
     points = np.full((len(events), 2), np.nan)
-    frame = np.arange(seq.n_frames)
-    for k, (mid, foot) in enumerate(zip(events.mid_stance_s, events.foot)):
-        if not np.isfinite(mid):
-            continue
-        heel = lm.INDEX[f"{foot}_heel"]
-        toe = lm.INDEX[f"{foot}_foot_index"]
-        sole = (seq.keypoints_px[:, heel] + seq.keypoints_px[:, toe]) / 2
-        i = float(np.interp(mid, seq.time_s, frame))
-        for axis in (0, 1):
-            points[k, axis] = np.interp(i, frame, sole[:, axis])
+    contact = events.to_s - events.ic_s
+    if not np.isfinite(contact).any():
+        return points
+    contact = np.where(np.isfinite(contact), contact, np.nanmedian(contact))
+    stance_sole = lower_sole(seq)
+    for k, (ic, duration) in enumerate(zip(events.ic_s, contact)):
+        lo, hi = ic + flat_fraction * duration, ic + heel_rise_fraction * duration
+        frames = np.flatnonzero((seq.time_s >= lo) & (seq.time_s <= hi))
+        if len(frames) == 0:
+            middle = (lo + hi) / 2
+            if not seq.time_s[0] <= middle <= seq.time_s[-1]:
+                continue
+            frames = [int(np.argmin(np.abs(seq.time_s - middle)))]
+        window = stance_sole[frames]
+        if np.isfinite(window).all(axis=1).any():
+            points[k] = np.nanmedian(window, axis=0)
     return points
 
 
@@ -69,7 +97,11 @@ def estimate_slope(seq: PoseSequence, events: GaitEvents, *, leg_px: float,
                    min_stances: int = 3,       # a line through 2 points has no check on it
                    min_span_legs: float = 1.5,  # feet must progress: not a treadmill or a pan
                    ) -> Slope:
-    """Fit the ground line through stance feet of a forward-is-+x sequence (static camera)."""
+    """Fit the ground line through stance feet of a forward-is-+x sequence (static camera).
+
+    The line is a Theil-Sen fit (the median of the slopes between pairs of stances), so one
+    stance misplaced by the pose model does not tilt it; ``uncertainty_deg`` is half the width
+    of its 95% confidence interval (NaN for 3 stances, too few for an interval)."""
     points = stance_foot_points(seq, events)
     points = points[np.isfinite(points).all(axis=1)]
     if len(points) < min_stances:
@@ -78,14 +110,9 @@ def estimate_slope(seq: PoseSequence, events: GaitEvents, *, leg_px: float,
     if np.ptp(x) < min_span_legs * leg_px:
         return Slope(math.nan, math.nan, "unknown", len(points),
                      "stance feet do not progress across the frame (treadmill or panning camera)")
-    if len(points) > 3:
-        coeffs, cov = np.polyfit(x, up, 1, cov=True)
-    else:
-        coeffs, cov = np.polyfit(x, up, 1), None
-    gradient = float(coeffs[0])
+    gradient, _, low, high = stats.theilslopes(up, x, alpha=0.95)
     deg = math.degrees(math.atan(gradient)) - camera_roll_deg
-    if cov is None:
+    if len(points) <= 3:
         return Slope(deg, math.nan, "stance feet", len(points), "3 stances: no error estimate")
-    se = math.sqrt(max(cov[0, 0], 0.0))
-    half_width = 1.96 * math.degrees(se / (1 + gradient * gradient))
+    half_width = (math.degrees(math.atan(high)) - math.degrees(math.atan(low))) / 2
     return Slope(deg, half_width, "stance feet", len(points))
