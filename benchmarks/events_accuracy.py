@@ -212,25 +212,15 @@ def synthetic_landmarks_section() -> None:
     """The gait layer alone on the synthetic runner's exact image landmarks (no video, no pose
     model): checks the methods on a second, independent runner model."""
     print("\n== Synthetic, exact landmarks (gait layer only; CoM error in % of height) ==")
-    try:
-        from posecheck.synth.clip import SyntheticClip
-        from posecheck.synth.truth import clip_events
-    except ImportError as exc:
-        print(f"pending: {exc}")
-        return
-    from posecheck.sequence import PoseSequence
+    from posecheck.synth.clip import SyntheticClip
 
     print(SYNTH_HEADER)
     results = []
     for preset, camera, fps, direction in _synth_matrix():
         spec = _spec(preset, camera, fps, direction)
         clip = SyntheticClip(spec)
-        n = len(clip.time_s)
-        seq = PoseSequence.empty(clip.time_s, fps=fps, frame_size=(spec.width, spec.height))
-        seq = seq.replace(keypoints_px=clip.landmarks_px, visibility=np.ones((n, 33)))
-        gait = analyze_gait(seq, camera=camera, sex=spec.sex)
-        events = clip_events(clip.gait, clip._t0 + clip.time_s, fps)
-        r = synth_score(gait, events, clip.time_s, fps, clip.com_px,
+        gait = analyze_gait(clip.exact_pose(), camera=camera, sex=spec.sex)
+        r = synth_score(gait, clip.events(), clip.time_s, fps, clip.com_px,
                         _px_per_m(clip.landmarks_px, clip.landmarks_m), spec.height_m)
         label = f"{preset} {camera} {fps:.0f} {direction}"
         results.append((label, r))
@@ -255,14 +245,10 @@ def _stale(path: Path, sources: tuple[Path, ...]) -> bool:
 def synthetic_video_section(workdir: Path) -> None:
     """Video -> pose -> clean -> gait against the synthetic truth."""
     print("\n== Synthetic, end to end (rendered video -> MediaPipe -> clean -> gait) ==")
-    try:
-        from posecheck.cleaning import clean
-        from posecheck.pose import extract_pose
-        from posecheck.synth.clip import SyntheticClip
-        from posecheck.synth.truth import load_truth
-    except ImportError as exc:
-        print(f"pending: {exc}")
-        return
+    from posecheck.cleaning import clean
+    from posecheck.pose import extract_pose
+    from posecheck.synth.clip import SyntheticClip
+    from posecheck.synth.truth import load_truth
     from posecheck.errors import PosecheckError
     from posecheck.sequence import PoseSequence
 
@@ -306,12 +292,8 @@ def real_video_section(workdir: Path) -> None:
     """Cadence of the real treadmill clip and the walking verdict on the park clip. The pose
     stage runs once per clip; its raw output is cached in ``workdir``."""
     print("\n== Real video (pose -> clean -> gait) ==")
-    try:
-        from posecheck.cleaning import clean
-        from posecheck.pose import extract_pose
-    except ImportError as exc:
-        print(f"pending: {exc}")
-        return
+    from posecheck.cleaning import clean
+    from posecheck.pose import extract_pose
     from posecheck.sequence import PoseSequence
 
     workdir.mkdir(parents=True, exist_ok=True)

@@ -10,22 +10,16 @@ import numpy as np
 import pytest
 
 from posecheck.gait import analyze_gait
-from posecheck.sequence import PoseSequence
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
-from posecheck.synth.truth import clip_events
 
 
 def run(preset: str, camera: str, fps: float, direction: str):
     spec = ClipSpec(gait=preset_params(preset), preset=preset, camera=camera, fps=fps,
                     direction=direction, seconds=1.5 if camera == "static" else 3.0)
     clip = SyntheticClip(spec)
-    n = len(clip.time_s)
-    seq = PoseSequence.empty(clip.time_s, fps=fps, frame_size=(spec.width, spec.height))
-    seq = seq.replace(keypoints_px=clip.landmarks_px, visibility=np.ones((n, 33)))
-    gait = analyze_gait(seq, camera=camera, sex=spec.sex)
-    events = clip_events(clip.gait, clip._t0 + clip.time_s, fps)
-    return clip, gait, events
+    gait = analyze_gait(clip.exact_pose(), camera=camera, sex=spec.sex)
+    return clip, gait, clip.events()
 
 
 def contacts(events: dict, end_s: float) -> tuple[np.ndarray, np.ndarray]:

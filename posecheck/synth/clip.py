@@ -11,6 +11,7 @@ import numpy as np
 
 from posecheck.errors import PosecheckError
 from posecheck.landmarks import INDEX
+from posecheck.sequence import PoseSequence
 from posecheck.synth.body import Body
 from posecheck.synth.camera import Camera, frame_cameras
 from posecheck.synth.gait import Gait, GaitParams, Pose
@@ -130,9 +131,21 @@ class SyntheticClip:
             "scene": {**dataclasses.asdict(spec.style),
                       "camera_distance_m": spec.camera_distance_m, "fill": spec.fill,
                       "runner_height_fraction": self.runner_height_fraction()},
-            "events": clip_events(self.gait, self._t0 + self.time_s, spec.fps),
+            "events": self.events(),
             "metrics": true_metrics(self.gait),
         }  # fmt: skip
+
+    def events(self) -> dict[str, dict[str, list]]:
+        """True initial contacts and toe-offs of each foot, times from the clip's first frame."""
+        return clip_events(self.gait, self._t0 + self.time_s, self.spec.fps)
+
+    def exact_pose(self) -> PoseSequence:
+        """The clip's exact image landmarks as a PoseSequence (every landmark fully visible):
+        the input that tests a later stage without the pose model's error."""
+        n = len(self.time_s)
+        seq = PoseSequence.empty(self.time_s, fps=self.spec.fps,
+                                 frame_size=(self.spec.width, self.spec.height))
+        return seq.replace(keypoints_px=self.landmarks_px, visibility=np.ones((n, 33)))
 
     def runner_height_fraction(self) -> float:
         """Median over frames of the runner's standing height in the image / the frame height.
