@@ -41,6 +41,7 @@ sys.path.insert(0, str(REPO))
 
 from posecheck import mocap  # noqa: E402
 from posecheck.gait import analyze_gait  # noqa: E402
+from posecheck.synth.truth import contact_truth  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 FUKUCHI = SHARED / "data" / "mocap" / "fukuchi-rbds001"
@@ -105,23 +106,9 @@ SYNTH_FPS = (30.0, 60.0)
 SYNTH_CAMERAS = ("static", "pan")
 
 
-def synth_truth_contacts(events: dict, end_s: float) -> mocap.ContactTruth:
-    """The synthetic clip's events as contacts: each IC with the same foot's next TO."""
-    rows = []
-    for side in ("left", "right"):
-        ics = sorted(e["time_s"] for e in events[side]["initial_contact"])
-        tos = np.array(sorted(e["time_s"] for e in events[side]["toe_off"]))
-        for ic in ics:
-            later = tos[tos > ic]
-            rows.append((ic, later[0] if len(later) else np.nan, side))
-    rows.sort()
-    return mocap.ContactTruth(np.array([r[0] for r in rows]), np.array([r[1] for r in rows]),
-                              tuple(r[2] for r in rows))
-
-
 def synth_score(gait, events: dict, time_s: np.ndarray, fps: float, com_px: np.ndarray,
                 px_per_m: np.ndarray, height_m: float) -> dict:
-    truth = synth_truth_contacts(events, float(time_s[-1]))
+    truth = contact_truth(events)
     ev = gait.events
     score = mocap.score_events(truth, ev.ic_s, ev.to_s, ev.foot, start_s=0.0,
                                end_s=float(time_s[-1]))

@@ -43,6 +43,7 @@ import numpy as np
 
 from posecheck.errors import PosecheckError
 from posecheck.landmarks import INDEX
+from posecheck.mocap import ContactTruth
 from posecheck.synth.gait import SIDES, Gait, angle_from_down, angle_from_up
 
 FORMAT_VERSION = 1
@@ -243,3 +244,18 @@ def true_metrics(gait: Gait) -> dict[str, float]:
         "speed_mps": gait.params.speed_mps,
         "com_vertical_oscillation_m": oscillation,
     }
+
+
+def contact_truth(events: dict[str, dict[str, list]]) -> ContactTruth:
+    """A clip's true events (``Truth.events`` or ``SyntheticClip.events()``) as contacts in time
+    order: each initial contact with the same foot's next toe-off (NaN past the clip's end), the
+    form :func:`posecheck.mocap.score_events` scores detections against."""
+    rows = []
+    for side in SIDES:
+        tos = np.array(sorted(e["time_s"] for e in events[side]["toe_off"]))
+        for ic in sorted(e["time_s"] for e in events[side]["initial_contact"]):
+            later = tos[tos > ic]
+            rows.append((ic, later[0] if len(later) else np.nan, side))
+    rows.sort()
+    return ContactTruth(np.array([r[0] for r in rows]), np.array([r[1] for r in rows]),
+                        tuple(r[2] for r in rows))
