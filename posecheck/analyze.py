@@ -85,6 +85,7 @@ def analyze(video: str | Path, outdir: str | Path | None = None, *,
             write_annotated_video(video, pose, stage.path / "annotated.mp4",
                                   show_progress=show_progress)
         detected = float(np.mean(pose.detected)) if pose.n_frames else 0.0
+        pose_fps = len(frames.time_s) / frames.seconds
         total_s = time.monotonic() - started
         summary = {
             "video": str(video),
@@ -95,13 +96,12 @@ def analyze(video: str | Path, outdir: str | Path | None = None, *,
             "person_id": chosen.id,
             "people_seen": len(tracks),
             "detected_fraction": round(detected, 4),
-            "pose_stage_fps": round(len(frames.time_s) / frames.seconds, 2),
+            "pose_stage_fps": round(pose_fps, 2),
             "total_seconds": round(total_s, 2),
             "cleaning": pose.meta.get("cleaning", {}),
         }
         (stage.path / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
-    return AnalyzeResult(outdir, pose, detected, len(frames.time_s) / frames.seconds, total_s,
-                         gait)
+    return AnalyzeResult(outdir, pose, detected, pose_fps, total_s, gait)
 
 
 def write_annotated_video(video: str | Path, pose: PoseSequence, out_path: Path, *,
