@@ -41,7 +41,7 @@ sys.path.insert(0, str(REPO))
 
 from posecheck import mocap  # noqa: E402
 from posecheck.gait import analyze_gait  # noqa: E402
-from posecheck.synth.truth import contact_truth  # noqa: E402
+from posecheck.synth.truth import contact_truth, px_per_m  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 FUKUCHI = SHARED / "data" / "mocap" / "fukuchi-rbds001"
@@ -107,12 +107,12 @@ SYNTH_CAMERAS = ("static", "pan")
 
 
 def synth_score(gait, events: dict, time_s: np.ndarray, fps: float, com_px: np.ndarray,
-                px_per_m: np.ndarray, height_m: float) -> dict:
+                scale_px_per_m: np.ndarray, height_m: float) -> dict:
     truth = contact_truth(events)
     ev = gait.events
     score = mocap.score_events(truth, ev.ic_s, ev.to_s, ev.foot, start_s=0.0,
                                end_s=float(time_s[-1]))
-    com_err_m = np.linalg.norm(gait.com_image_px - com_px, axis=1) / px_per_m
+    com_err_m = np.linalg.norm(gait.com_image_px - com_px, axis=1) / scale_px_per_m
     return {"ic_frames": np.abs(score.ic_error_s) * fps,
             "to_frames": np.abs(score.to_error_s[np.isfinite(score.to_error_s)]) * fps,
             "missed": score.missed, "extra": score.extra, "wrong_foot": score.wrong_foot,
@@ -120,14 +120,6 @@ def synth_score(gait, events: dict, time_s: np.ndarray, fps: float, com_px: np.n
             "com_pct": float(np.nanmedian(com_err_m) / height_m * 100),
             "com_found": float(np.mean(np.isfinite(com_err_m))),
             "slope": gait.slope, "mode": gait.mode.mode, "cadence": gait.cadence_spm}
-
-
-def _px_per_m(landmarks_px: np.ndarray, landmarks_m: np.ndarray) -> np.ndarray:
-    """(n,) image scale at the body from the pelvis-to-ankle distances of both legs."""
-    pairs = [(23, 27), (24, 28)]
-    px = sum(np.linalg.norm(landmarks_px[:, a] - landmarks_px[:, b], axis=1) for a, b in pairs)
-    m = sum(np.linalg.norm(landmarks_m[:, a] - landmarks_m[:, b], axis=1) for a, b in pairs)
-    return px / m
 
 
 def _within(errors_frames: np.ndarray, n_true: int) -> str:
@@ -208,7 +200,7 @@ def synthetic_landmarks_section() -> None:
         clip = SyntheticClip(spec)
         gait = analyze_gait(clip.exact_pose(), camera=camera, sex=spec.sex)
         r = synth_score(gait, clip.events(), clip.time_s, fps, clip.com_px,
-                        _px_per_m(clip.landmarks_px, clip.landmarks_m), spec.height_m)
+                        px_per_m(clip.landmarks_px, clip.landmarks_m), spec.height_m)
         label = f"{preset} {camera} {fps:.0f} {direction}"
         results.append((label, r))
         print(_synth_row(label, r))
@@ -260,7 +252,7 @@ def synthetic_video_section(workdir: Path) -> None:
         seq = clean(raw)
         gait = analyze_gait(seq, camera=camera, sex=spec.sex)
         r = synth_score(gait, truth.events, truth.time_s, fps, truth.com_px,
-                        _px_per_m(truth.landmarks_px, truth.landmarks_m), spec.height_m)
+                        px_per_m(truth.landmarks_px, truth.landmarks_m), spec.height_m)
         r["found"] = float(seq.detected.mean())
         results.append((label, r))
         print(_synth_row(label, r) + f"  (runner found in {r['found']:.0%} of frames)")

@@ -18,7 +18,7 @@ from posecheck.mocap import score_events
 from posecheck.pose import extract_pose
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
-from posecheck.synth.truth import contact_truth, load_truth
+from posecheck.synth.truth import contact_truth, load_truth, px_per_m
 
 PRESETS = ("level-good", "downhill-good", "downhill-braking")
 
@@ -58,12 +58,8 @@ def test_foot_events_within_one_frame(runs):
 
 def test_centre_of_mass_within_two_percent_of_height(runs):
     for name, truth, gait in runs:
-        pairs = [(23, 27), (24, 28)]  # pelvis to ankle, both legs: the image scale at the body
-        px = sum(np.linalg.norm(truth.landmarks_px[:, a] - truth.landmarks_px[:, b], axis=1)
-                 for a, b in pairs)
-        m = sum(np.linalg.norm(truth.landmarks_m[:, a] - truth.landmarks_m[:, b], axis=1)
-                for a, b in pairs)
-        error_m = np.linalg.norm(gait.com_image_px - truth.com_px, axis=1) / (px / m)
+        scale = px_per_m(truth.landmarks_px, truth.landmarks_m)
+        error_m = np.linalg.norm(gait.com_image_px - truth.com_px, axis=1) / scale
         assert np.nanmedian(error_m) / truth.info["runner"]["height_m"] < 0.02, name
 
 

@@ -26,6 +26,7 @@ import dataclasses
 import numpy as np
 
 from posecheck import landmarks as lm
+from posecheck.anthropometry import SEGMENT_COM_FRACTION, SEGMENT_MASS_PCT
 from posecheck.errors import PosecheckError
 from posecheck.sequence import PoseSequence
 
@@ -44,28 +45,34 @@ class Segment:
     com: tuple[float, float]
 
 
-# limb segments: (name, proximal end, distal ends, mass m/f, CoM from proximal m/f)
-LIMB_TABLE = (
-    ("upper_arm", "shoulder", ("elbow",), (0.0271, 0.0255), (0.5772, 0.5754)),
-    ("forearm", "elbow", ("wrist",), (0.0162, 0.0138), (0.4574, 0.4559)),
-    ("hand", "wrist", ("index", "pinky"), (0.0061, 0.0056), (0.7900, 0.7474)),
-    ("thigh", "hip", ("knee",), (0.1416, 0.1478), (0.4095, 0.3612)),
-    ("shank", "knee", ("ankle",), (0.0433, 0.0481), (0.4459, 0.4416)),
-    ("foot", "heel", ("foot_index",), (0.0137, 0.0129), (0.4415, 0.4014)),
+# limb segments: (name, proximal end, distal ends); masses and CoM positions from the table
+LIMB_ENDS = (
+    ("upper_arm", "shoulder", ("elbow",)),
+    ("forearm", "elbow", ("wrist",)),
+    ("hand", "wrist", ("index", "pinky")),
+    ("thigh", "hip", ("knee",)),
+    ("shank", "knee", ("ankle",)),
+    ("foot", "heel", ("foot_index",)),
 )
+
+
+def _mass(name: str) -> tuple[float, float]:
+    """Mass fraction of the body, (male, female)."""
+    male, female = SEGMENT_MASS_PCT[name]
+    return male / 100.0, female / 100.0
 
 
 def _limbs(side: str) -> list[Segment]:
     return [Segment(f"{side}_{name}", (_I[f"{side}_{near}"],),
-                    tuple(_I[f"{side}_{d}"] for d in far), mass, com)
-            for name, near, far, mass, com in LIMB_TABLE]
+                    tuple(_I[f"{side}_{d}"] for d in far), _mass(name), SEGMENT_COM_FRACTION[name])
+            for name, near, far in LIMB_ENDS]
 
 
 SEGMENTS: tuple[Segment, ...] = (
     Segment("head", (_I["left_ear"], _I["right_ear"]), (_I["left_ear"], _I["right_ear"]),
-            (0.0694, 0.0668), (0.0, 0.0)),
+            _mass("head"), (0.0, 0.0)),
     Segment("trunk", (lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER), (lm.LEFT_HIP, lm.RIGHT_HIP),
-            (0.4346, 0.4257), (0.5138, 0.4964)),
+            _mass("trunk"), SEGMENT_COM_FRACTION["trunk"]),
     *_limbs("left"), *_limbs("right"),
 )
 

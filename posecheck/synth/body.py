@@ -17,34 +17,9 @@ import dataclasses
 
 import numpy as np
 
+from posecheck.anthropometry import SEGMENT_COM_FRACTION, SEGMENT_MASS_PCT
 from posecheck.errors import PosecheckError
 from posecheck.landmarks import INDEX
-
-#: Segment mass in % of body mass (de Leva 1996), (male, female).
-SEGMENT_MASS_PCT = {
-    "head": (6.94, 6.68),
-    "trunk": (43.46, 42.57),
-    "upper_arm": (2.71, 2.55),
-    "forearm": (1.62, 1.38),
-    "hand": (0.61, 0.56),
-    "thigh": (14.16, 14.78),
-    "shank": (4.33, 4.81),
-    "foot": (1.37, 1.29),
-}
-
-#: Segment CoM as a fraction of the way from its first to its second point (de Leva 1996),
-#: (male, female). Trunk: shoulder midpoint to hip midpoint (the brief's "51 % / 50 % from the
-#: top"); hand: wrist to the index landmark (the knuckles here); foot: heel to toe tip. The
-#: head+neck CoM is taken at the centre of the drawn head.
-SEGMENT_COM_FRACTION = {
-    "trunk": (0.5138, 0.4964),
-    "upper_arm": (0.5772, 0.5754),
-    "forearm": (0.4574, 0.4559),
-    "hand": (0.7900, 0.7474),
-    "thigh": (0.4095, 0.3612),
-    "shank": (0.4459, 0.4416),
-    "foot": (0.4415, 0.4014),
-}
 
 
 @dataclasses.dataclass(frozen=True)
