@@ -63,6 +63,7 @@ from pathlib import Path
 import numpy as np
 
 from posecheck.cleaning import clean
+from posecheck.kinematics import angle_deg
 from posecheck.landmarks import INDEX
 from posecheck.pose import detect_people, extract_pose
 from posecheck.synth.clip import ClipSpec, SyntheticClip
@@ -84,13 +85,6 @@ def design(quick: bool) -> list[dict]:
     if quick:
         clips = [c for c in clips if c["size"] == "720p" and c["fps"] == 30.0][::2]
     return clips
-
-
-def angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """(n,) interior angle at b, degrees, of (n, 2) points."""
-    u, v = a - b, c - b
-    cos = (u * v).sum(-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
-    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
 
 
 def joint_angles(points: np.ndarray, near: str, direction: int) -> dict[str, np.ndarray]:

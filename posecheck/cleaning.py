@@ -21,6 +21,7 @@ import numpy as np
 from scipy import signal
 
 from posecheck.errors import PosecheckError
+from posecheck.kinematics import leg_length_px
 from posecheck.landmarks import (
     ARM,
     INDEX,
@@ -88,7 +89,7 @@ def repair_swaps(
     seq: PoseSequence,
     *,
     groups: tuple[str, ...] = ("legs", "arms"),  # repaired separately: the model may swap legs only
-    swap_penalty_leg: float = 0.15,  # cost of relabelling one frame, in leg lengths; see below
+    swap_penalty_leg: float = 0.13,  # cost of relabelling one frame, in leg lengths; see below
 ) -> PoseSequence:
     """Relabel frames where the model swapped left and right, by continuity of motion.
 
@@ -99,8 +100,12 @@ def repair_swaps(
     after it. Missing points add nothing. Swaps are applied to ``keypoints_px``, ``visibility`` and
     ``world_m`` together.
 
-    Relabelling a frame costs ``swap_penalty_leg`` leg lengths (median hip-to-ankle distance in
-    the image). Inside a run of relabelled frames the two limbs' motion is as smooth either way,
+    Relabelling a frame costs ``swap_penalty_leg`` leg lengths
+    (:func:`posecheck.kinematics.leg_length_px`). The price was measured as 0.15 of the median
+    hip-to-ankle distance, which is 0.88 of that leg length on the treadmill clip in ../shared
+    (268 px against 304 px), hence 0.13.
+
+    Inside a run of relabelled frames the two limbs' motion is as smooth either way,
     so only the jumps at the run's two ends argue for it; without a price per frame, noise on the
     half-hidden far leg where the legs cross is enough to flip whole strides. On the treadmill
     clip in ../shared (30 fps) a near-zero price flipped 94 of 360 frames in runs of up to 28
@@ -122,7 +127,7 @@ def repair_swaps(
         raise PosecheckError(f"repair_swaps: unknown group {sorted(unknown)}; use 'legs', 'arms'")
     keypoints, visibility, world = (seq.keypoints_px.copy(), seq.visibility.copy(),
                                     seq.world_m.copy())  # fmt: skip
-    penalty_px = swap_penalty_leg * leg_length_px(seq)
+    penalty_px = swap_penalty_leg * _leg_unit_px(seq)
     counts = {}
     for group in groups:
         cost_points, swap_points = tables[group]
@@ -134,17 +139,11 @@ def repair_swaps(
     return _with_record(out, "swapped_frames", counts)
 
 
-def leg_length_px(seq: PoseSequence) -> float:
-    """Median hip-to-ankle distance in the image over both legs and all frames, pixels.
-
-    A quarter of the frame height when no hip and ankle are ever seen together.
-    """
-    hips = seq.keypoints_px[:, [LEG["left"][0], LEG["right"][0]]]
-    ankles = seq.keypoints_px[:, [LEFT_ANKLE, MIRROR[LEFT_ANKLE]]]
-    distances = np.linalg.norm(hips - ankles, axis=-1)
-    if not np.isfinite(distances).any():
-        return 0.25 * seq.height
-    return float(np.nanmedian(distances))
+def _leg_unit_px(seq: PoseSequence) -> float:
+    """The leg length (:func:`posecheck.kinematics.leg_length_px`) that scales the cleaning
+    thresholds; a quarter of the frame height when no whole leg is ever seen."""
+    leg_px = leg_length_px(seq)
+    return leg_px if np.isfinite(leg_px) and leg_px > 0 else 0.25 * seq.height
 
 
 def swap_labels(
@@ -226,14 +225,16 @@ def reject_outliers(
     window_s: float = 0.1,  # +-0.05 s: short against a 0.7 s running stride, so the local
     # median follows real motion; 2 neighbours each side at 30 fps, 6 at 120 fps
     n_sigmas: float = 3.0,  # the usual Hampel threshold: 3 robust standard deviations
-    min_deviation_leg: float = 0.1,  # in leg lengths (see leg_length_px); see below
+    min_deviation_leg: float = 0.088,  # in leg lengths (kinematics.leg_length_px); see below
 ) -> PoseSequence:
     """Set to NaN each image keypoint that jumps away from its neighbours in time (Hampel test).
 
     For each landmark coordinate, the value at frame t is compared with the median of the frames
     within ``window_s / 2`` of it; it is an outlier when the difference exceeds ``n_sigmas``
     robust standard deviations (1.4826 x the median absolute deviation in the window), and at
-    least ``min_deviation_leg`` leg lengths. The floor matters because five samples (the window
+    least ``min_deviation_leg`` leg lengths. (The floors below were measured in median
+    hip-to-ankle distances, 0.88 of a leg length on that clip: 0.1 of those is 0.088.)
+    The floor matters because five samples (the window
     at 30 fps) give a small, unsteady deviation: on the treadmill clip in ../shared a heel's real
     turn at ground contact stood 0.05 leg lengths off its window median and was flagged under a
     floor of 0.05. Under 0.1 the clip loses 95 of 11,880 points (0.1-0.55 leg lengths off, median
@@ -243,7 +244,7 @@ def reject_outliers(
     :func:`fill_gaps` refills it when the gap is short. Frames with fewer than 3 finite values in
     the window are not tested.
     """
-    min_deviation_px = min_deviation_leg * leg_length_px(seq)
+    min_deviation_px = min_deviation_leg * _leg_unit_px(seq)
     half = max(1, int(round(window_s / 2 * seq.fps)))
     flagged = hampel_flags(seq.keypoints_px, half_window=half, n_sigmas=n_sigmas,
                            min_deviation=min_deviation_px).any(axis=-1)  # fmt: skip

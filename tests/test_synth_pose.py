@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from posecheck.cleaning import clean
+from posecheck.kinematics import flexion_deg
 from posecheck.landmarks import INDEX
 from posecheck.pose import extract_pose
 from posecheck.synth.clip import ClipSpec, SyntheticClip
@@ -14,9 +15,7 @@ from posecheck.synth.truth import load_truth
 
 def _knee_flexion_deg(points: np.ndarray, side: str) -> np.ndarray:
     hip, knee, ankle = (points[:, INDEX[f"{side}_{n}"]] for n in ("hip", "knee", "ankle"))
-    u, v = hip - knee, ankle - knee
-    cos = (u * v).sum(axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
-    return 180.0 - np.degrees(np.arccos(np.clip(cos, -1, 1)))
+    return flexion_deg(hip, knee, ankle)
 
 
 def test_short_render_is_detected_by_the_pose_stage(tmp_path):

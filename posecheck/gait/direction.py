@@ -13,6 +13,7 @@ import numpy as np
 
 from posecheck import landmarks as lm
 from posecheck.errors import PosecheckError
+from posecheck.kinematics import leg_length_px
 from posecheck.sequence import PoseSequence
 
 
@@ -33,21 +34,6 @@ def foot_pointing(seq: PoseSequence) -> np.ndarray:
     kp = seq.keypoints_px
     return np.stack([kp[:, lm.LEFT_FOOT_INDEX, 0] - kp[:, lm.LEFT_HEEL, 0],
                      kp[:, lm.RIGHT_FOOT_INDEX, 0] - kp[:, lm.RIGHT_HEEL, 0]], axis=1)
-
-
-def leg_length_px(seq: PoseSequence) -> float:
-    """Hip-to-ankle length (thigh plus shank) in pixels: the 90th percentile over frames and
-    sides, since foreshortening and missed joints only ever make a leg look shorter. NaN if no
-    leg was seen."""
-    kp = seq.keypoints_px
-    lengths = []
-    for hip, knee, ankle, _, _ in lm.LEG.values():
-        thigh = np.linalg.norm(kp[:, hip] - kp[:, knee], axis=1)
-        shank = np.linalg.norm(kp[:, knee] - kp[:, ankle], axis=1)
-        lengths.append(thigh + shank)
-    lengths = np.concatenate(lengths)
-    lengths = lengths[np.isfinite(lengths)]
-    return float(np.percentile(lengths, 90)) if len(lengths) else float("nan")
 
 
 def detect_direction(seq: PoseSequence, *,

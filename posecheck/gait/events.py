@@ -47,7 +47,7 @@ import numpy as np
 from scipy import signal
 
 from posecheck import landmarks as lm
-from posecheck.gait.direction import leg_length_px
+from posecheck.kinematics import leg_length_px
 from posecheck.sequence import PoseSequence
 
 FEET = ("left", "right")

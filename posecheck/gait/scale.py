@@ -3,7 +3,7 @@
 Hip joint centre to ankle centre is 0.491 of standing height (Winter DA, Biomechanics and Motor
 Control of Human Movement, 4th ed. 2009, segment lengths: hip 0.530 H, ankle 0.039 H above the
 floor). The leg is measured in the image as thigh plus shank (see
-:func:`posecheck.gait.direction.leg_length_px`), so a bent knee does not shorten it.
+:func:`posecheck.kinematics.leg_length_px`), so a bent knee does not shorten it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import dataclasses
 import math
 
 from posecheck.errors import PosecheckError
-from posecheck.gait.direction import leg_length_px
+from posecheck.kinematics import leg_length_px
 from posecheck.sequence import PoseSequence
 
 LEG_TO_HEIGHT = 0.491  # Winter 2009: (0.530 - 0.039) of height

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from posecheck.errors import PosecheckError
+from posecheck.kinematics import angle_deg
 from posecheck.landmarks import INDEX
 from posecheck.mocap import ContactTruth
 from posecheck.synth.gait import SIDES, Gait, angle_from_down, angle_from_up
@@ -166,12 +167,6 @@ def clip_events(gait: Gait, time_s: np.ndarray, fps: float) -> dict[str, dict[st
 # ---- metrics ----------------------------------------------------------------------------------
 
 
-def _angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
-    """Interior angle at b of the triangle a-b-c, degrees."""
-    u, v = a - b, c - b
-    return math.degrees(math.acos(np.clip(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)), -1, 1)))
-
-
 def true_metrics(gait: Gait) -> dict[str, float]:
     """Every metric of the domain brief, measured on the model at exact times (step 0, the right
     foot; all steps are equal)."""
@@ -191,7 +186,7 @@ def true_metrics(gait: Gait) -> dict[str, float]:
     lower = math.degrees(angle_from_up(mid2(mid, "hip") - ankle_mid))
 
     def knee_flexion(pose) -> float:
-        return 180.0 - _angle_deg(point(pose, "right_hip"), point(pose, "right_knee"),
+        return 180.0 - angle_deg(point(pose, "right_hip"), point(pose, "right_knee"),
                                   point(pose, "right_ankle"))  # fmt: skip
 
     stance = [gait.pose_overground(u * tc) for u in np.linspace(0, 1, 201)]
@@ -207,9 +202,9 @@ def true_metrics(gait: Gait) -> dict[str, float]:
     # the arm's angle out of the sagittal plane: the plane holds the trunk axis and x, so its
     # normal is z and the angle is asin of the unit upper arm's z component
     abduction = np.degrees(np.arcsin(lateral))
-    elbow3d = [_angle_deg(point(p, "right_shoulder"), point(p, "right_elbow"),
+    elbow3d = [angle_deg(point(p, "right_shoulder"), point(p, "right_elbow"),
                           point(p, "right_wrist")) for p in stride]  # fmt: skip
-    elbow2d = [_angle_deg(point(p, "right_shoulder")[:2], point(p, "right_elbow")[:2],
+    elbow2d = [angle_deg(point(p, "right_shoulder")[:2], point(p, "right_elbow")[:2],
                           point(p, "right_wrist")[:2]) for p in stride]  # fmt: skip
     com_y = np.array([p.com_m[1] for p in stride])
     times = np.linspace(0, 2 * ts_, 721)[:-1]
