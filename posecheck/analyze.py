@@ -1,4 +1,8 @@
-"""``posecheck analyze``: a video in, the runner's cleaned keypoints and an annotated video out.
+"""``posecheck analyze``: video -> pose sequence -> gait -> checks -> outputs.
+
+Computing and writing are apart: :func:`run_analysis` returns the whole analysis as objects
+(:class:`~posecheck.result.Analysis`) and writes nothing; :func:`write_outputs` writes its
+output folder. :func:`analyze` does both.
 
 Stages, each returning a new object:
 
@@ -6,102 +10,102 @@ Stages, each returning a new object:
 2. :mod:`posecheck.tracking`: the runner's track among them;
 3. :func:`posecheck.cleaning.clean`: leg-swap repair, outliers, short gaps, zero-lag low-pass;
 4. :func:`posecheck.gait.analysis.analyze_gait`: direction, foot events, steps, cadence, slope;
-5. outputs, written into a staging folder and moved into place at the end.
+5. :func:`posecheck.checks.registry.run_checks`: the coaching checks, one finding each;
+6. outputs, written into a staging folder and moved into place at the end.
 
 Output folder:
 
+- ``analysis.json``: the whole result (checks, gait, warnings, settings, versions), documented
+  by the JSON Schema ``posecheck/schema/analysis.schema.json``;
 - ``pose.npz``: the cleaned :class:`~posecheck.sequence.PoseSequence` (``pose_raw.npz``: as
-  detected, before cleaning);
-- ``pose.csv``: the cleaned keypoints, one row per frame, for a spreadsheet;
+  detected, before cleaning); ``pose.csv``: the cleaned keypoints, one row per frame;
 - ``people.json``: every person seen, with the id to pass to ``--person``;
-- ``gait.json`` and ``steps.csv``: running or walking, cadence, slope and scale with their
-  sources, and one row per step (foot, initial contact and toe-off times, contact, flight and
-  step times);
-- ``annotated.mp4``: H.264 video with the runner's skeleton (near side bold) and the time;
-- ``summary.json``: the clip, the detection rate and the processing speed.
+- ``steps.csv``: one row per step (foot, IC and TO times, contact, flight and step times);
+- ``annotated.mp4``: H.264 video with the runner's skeleton (near side bold) and the time.
+
+A gait-stage failure does not throw the pose away: the pose files are written and
+``analysis.json`` carries the failure as a warning, with every check unknown.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from pathlib import Path
 
-import numpy as np
-
 from posecheck import cleaning, tracking
+from posecheck.checks.registry import run_checks
 from posecheck.errors import PosecheckError
-from posecheck.gait.analysis import analyze_gait, summarize
-from posecheck.outputs import StagedOutput
+from posecheck.gait.analysis import analyze_gait
+from posecheck.options import AnalysisOptions
+from posecheck.outputs import StagedOutput, check_writable
 from posecheck.overlay import SkeletonAnnotator, near_side
 from posecheck.pose import detect_people
 from posecheck.progress import Progress
+from posecheck.result import Analysis, collect_warnings
 from posecheck.sequence import PoseSequence
 from posecheck.video import VideoWriter, iter_frames
 
 
-@dataclasses.dataclass(frozen=True)
-class AnalyzeResult:
-    outdir: Path
-    pose: PoseSequence
-    detected_fraction: float
-    pose_fps: float  # frames per second of the pose stage alone
-    total_s: float
-    gait_summary: dict
+def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
+                 show_progress: bool | None = None) -> Analysis:
+    """Every stage on ``video``; nothing is written."""
+    video = Path(video)
+    options = options or AnalysisOptions()
+    started = time.monotonic()
+    frames = detect_people(video, model_path=options.model_path, show_progress=show_progress)
+    if not any(frames.people):
+        raise PosecheckError(f"{video}: no person was found in any frame")
+    tracks = tracking.link_tracks(frames.people, frames.time_s)
+    chosen = tracking.choose_track(tracks, options.person, fps=frames.info.fps)
+    raw = tracking.track_to_sequence(chosen, tracks, frames)
+    pose = cleaning.clean(raw)
+    gait, gait_error = None, ""
+    try:
+        gait = analyze_gait(pose, **options.gait_kwargs())
+    except PosecheckError as exc:
+        gait_error = str(exc)
+    findings = (run_checks(gait, thresholds=options.thresholds, baseline=options.baseline)
+                if gait is not None else ())
+    return Analysis(
+        video=video, info=frames.info, options=options, raw=raw, pose=pose,
+        person_id=chosen.id, people=raw.meta["people"], gait=gait, gait_error=gait_error,
+        findings=findings, warnings=collect_warnings(pose, gait, gait_error, findings),
+        pose_seconds=frames.seconds, total_seconds=time.monotonic() - started)
 
 
-def analyze(video: str | Path, outdir: str | Path | None = None, *,
-            model_path: str | Path | None = None, person: str | int | None = None,
-            gait_options: dict | None = None, write_video: bool = True,
-            show_progress: bool | None = None) -> AnalyzeResult:
-    """Run the pipeline on ``video`` and write the outputs listed in the module docstring.
+def write_outputs(analysis: Analysis, outdir: str | Path, *,
+                  show_progress: bool | None = None) -> Path:
+    """Write ``analysis``'s output folder (see the module docstring) atomically."""
+    outdir = Path(outdir)
+    with StagedOutput(outdir) as stage:
+        analysis.raw.save(stage.path / "pose_raw.npz")
+        analysis.pose.save(stage.path / "pose.npz")
+        analysis.pose.to_csv(stage.path / "pose.csv")
+        (stage.path / "people.json").write_text(json.dumps(
+            {"chosen_id": analysis.person_id, "rule": str(analysis.options.person),
+             "people": analysis.people}, indent=2))
+        if analysis.gait is not None:
+            analysis.gait.steps.to_csv(stage.path / "steps.csv")
+        if analysis.options.write_video:
+            write_annotated_video(analysis.video, analysis.pose, stage.path / "annotated.mp4",
+                                  show_progress=show_progress)
+        document = analysis.to_json()
+        (stage.path / "analysis.json").write_text(json.dumps(document, indent=1) + "\n")
+    return outdir
 
-    ``gait_options`` are keyword arguments of :func:`~posecheck.gait.analysis.analyze_gait`
-    (runner height, slope, camera, roll, sex).
-    """
+
+def analyze(video: str | Path, outdir: str | Path | None = None,
+            options: AnalysisOptions | None = None, *,
+            show_progress: bool | None = None) -> Analysis:
+    """:func:`run_analysis` then :func:`write_outputs` into ``outdir`` (default
+    ``./<video name>_posecheck``)."""
     video = Path(video)
     outdir = Path(outdir) if outdir else Path.cwd() / f"{video.stem}_posecheck"
-    started = time.monotonic()
-    with StagedOutput(outdir) as stage:
-        frames = detect_people(video, model_path=model_path, show_progress=show_progress)
-        if not any(frames.people):
-            raise PosecheckError(f"{video}: no person was found in any frame")
-        tracks = tracking.link_tracks(frames.people, frames.time_s)
-        chosen = tracking.choose_track(tracks, person, fps=frames.info.fps)
-        raw = tracking.track_to_sequence(chosen, tracks, frames)
-        pose = cleaning.clean(raw)
-        gait_analysis = analyze_gait(pose, **(gait_options or {}))
-        gait = summarize(gait_analysis)
-        raw.save(stage.path / "pose_raw.npz")
-        pose.save(stage.path / "pose.npz")
-        pose.to_csv(stage.path / "pose.csv")
-        (stage.path / "gait.json").write_text(json.dumps(gait, indent=2))
-        gait_analysis.steps.to_csv(stage.path / "steps.csv")
-        (stage.path / "people.json").write_text(json.dumps(
-            {"chosen_id": chosen.id, "rule": str(person or "auto"), "people": raw.meta["people"]},
-            indent=2))
-        if write_video:
-            write_annotated_video(video, pose, stage.path / "annotated.mp4",
-                                  show_progress=show_progress)
-        detected = float(np.mean(pose.detected)) if pose.n_frames else 0.0
-        pose_fps = len(frames.time_s) / frames.seconds
-        total_s = time.monotonic() - started
-        summary = {
-            "video": str(video),
-            "frames": pose.n_frames,
-            "fps": pose.fps,
-            "frame_size": list(pose.frame_size),
-            "duration_s": round(float(pose.time_s[-1] - pose.time_s[0] + 1 / pose.fps), 3),
-            "person_id": chosen.id,
-            "people_seen": len(tracks),
-            "detected_fraction": round(detected, 4),
-            "pose_stage_fps": round(pose_fps, 2),
-            "total_seconds": round(total_s, 2),
-            "cleaning": pose.meta.get("cleaning", {}),
-        }
-        (stage.path / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
-    return AnalyzeResult(outdir, pose, detected, pose_fps, total_s, gait)
+    check_writable(outdir)  # refuse an unwritable folder before the pose model runs
+    analysis = run_analysis(video, options, show_progress=show_progress)
+    write_outputs(analysis, outdir, show_progress=show_progress)
+    return analysis
 
 
 def write_annotated_video(video: str | Path, pose: PoseSequence, out_path: Path, *,

@@ -12,18 +12,21 @@ import traceback
 from pathlib import Path
 
 from posecheck import __version__
-from posecheck.errors import PosecheckError
+from posecheck.errors import PosecheckError, UsageError
 from posecheck.gait.command import add_gait_options, gait_options
 from posecheck.gait.command import register as register_gait
+from posecheck.options import AnalysisOptions
 from posecheck.synth.command import register as register_synth
 
 
 def _register_analyze(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "analyze",
-        help="find the runner's keypoints in a video and write them with an annotated video",
-        description="Find the runner's body landmarks in every frame of a side-on video, clean "
-        "them, and write the keypoints (npz + csv) and an annotated H.264 video.",
+        help="measure the runner's technique in a video: keypoints, foot strikes, the coaching "
+        "checks and an annotated video",
+        description="Find the runner's body landmarks in every frame of a side-on video, detect "
+        "the foot strikes, run the coaching checks (lean, knee, foot landing, arms, cadence) and "
+        "write analysis.json, the keypoints and an annotated H.264 video.",
     )
     parser.add_argument("video", type=Path, help="the clip (mp4, mov, webm, ...)")
     parser.add_argument("-o", "--outdir", type=Path, default=None,
@@ -35,24 +38,76 @@ def _register_analyze(subparsers: argparse._SubParsersAction) -> None:
                         help="whom to follow: auto (default), largest, sideways, or a person id "
                         "from people.json of an earlier run")
     parser.add_argument("--no-video", action="store_true", help="skip the annotated video")
+    parser.add_argument("--checks-config", type=Path, default=None, metavar="TOML",
+                        help="check thresholds to change (see 'posecheck checks')")
+    parser.add_argument("--baseline", type=Path, default=None, metavar="ANALYSIS",
+                        help="the runner's own level run (its analysis.json or output folder): "
+                        "cadence and lean are judged against it")
     add_gait_options(parser)
     parser.set_defaults(func=_run_analyze)
+
+
+def analysis_options(args: argparse.Namespace) -> AnalysisOptions:
+    """The run's options from the command line, validated before any work starts."""
+    from posecheck.checks.config import load_thresholds
+    from posecheck.options import load_baseline
+
+    return AnalysisOptions(
+        **gait_options(args), person=args.person, model_path=args.model,
+        thresholds=load_thresholds(args.checks_config) if args.checks_config else {},
+        baseline=load_baseline(args.baseline) if args.baseline else None,
+        write_video=not args.no_video)
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
     from posecheck.analyze import analyze
 
-    result = analyze(args.video, args.outdir, model_path=args.model, person=args.person,
-                     gait_options=gait_options(args), write_video=not args.no_video,
+    options = analysis_options(args)
+    outdir = args.outdir or Path.cwd() / f"{args.video.stem}_posecheck"
+    result = analyze(args.video, outdir, options,
                      show_progress=None if not args.quiet else False)
     if not args.quiet:
-        print(f"{result.pose.n_frames} frames, runner found in {result.detected_fraction:.1%}, "
-              f"pose stage {result.pose_fps:.1f} frames/s, total {result.total_s:.1f} s")
-        gait = result.gait_summary
-        cadence = gait["cadence_spm"]
-        print(f"{gait['mode']}: {gait['contacts']} foot contacts, cadence "
-              f"{'n/a' if cadence is None else f'{cadence:.1f} steps/min'}")
-        print(f"wrote {result.outdir}")
+        _print_summary(result, outdir)
+    return 0
+
+
+def _print_summary(result, outdir: Path) -> None:
+    pose_fps = result.pose.n_frames / result.pose_seconds if result.pose_seconds else 0.0
+    print(f"{result.pose.n_frames} frames, runner found in {result.detected_fraction:.1%}, "
+          f"pose stage {pose_fps:.1f} frames/s, total {result.total_seconds:.1f} s")
+    if result.gait is not None:
+        cadence = result.gait.cadence_spm
+        print(f"{result.gait.mode.mode}: {len(result.gait.events)} foot contacts, cadence "
+              f"{f'{cadence:.1f} steps/min' if cadence == cadence else 'n/a'}")
+    for finding in result.findings:
+        value = finding.value
+        shown = f"{value:.2f} {finding.measure.unit}" if value == value else "n/a"
+        print(f"  {finding.name:<26} {finding.verdict:<8} {shown:<22} "
+              f"{finding.cue or finding.reason}")
+    for notice in result.warnings:
+        print(f"warning: {notice.message}")
+    print(f"wrote {outdir}")
+
+
+def _register_checks(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "checks", help="list the coaching checks, their thresholds and sources",
+        description="List every coaching check: what it measures, why it matters, and each "
+        "threshold with its default and source (the keys of --checks-config).")
+    parser.set_defaults(func=_run_checks)
+
+
+def _run_checks(args: argparse.Namespace) -> int:
+    from posecheck.checks.registry import CHECKS, default_thresholds
+
+    for module in CHECKS:
+        info = module.INFO
+        print(f"[{info.id}] {info.name}")
+        print(f"  measures: {info.measures}")
+        print(f"  why: {info.why}")
+        for key, value in default_thresholds(module).items():
+            print(f"  {key} = {value}    # {info.sources.get(key, '')}")
+        print()
     return 0
 
 
@@ -66,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _register_analyze(subparsers)
+    _register_checks(subparsers)
     register_gait(subparsers)
     register_synth(subparsers)
     return parser
@@ -76,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"posecheck: error: {exc}", file=sys.stderr)
+        return 2
     except PosecheckError as exc:
         print(f"posecheck: error: {exc}", file=sys.stderr)
         return 1

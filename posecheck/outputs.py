@@ -62,3 +62,11 @@ class StagedOutput:
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             os.replace(item, target)
+
+
+def check_writable(outdir: str | Path) -> None:
+    """Raise :class:`PosecheckError` now, before any work, if ``outdir`` could not be written;
+    creates nothing."""
+    stage = StagedOutput(outdir).__enter__()
+    assert stage.path is not None
+    shutil.rmtree(stage.path, ignore_errors=True)

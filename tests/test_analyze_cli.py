@@ -77,6 +77,23 @@ def test_treadmill_clip_offline_writes_h264_portrait_video_and_keypoints(treadmi
     assert json.loads((outdir / "people.json").read_text())["chosen_id"] == 0
 
 
+def test_treadmill_analysis_json_has_the_gait_and_every_check(treadmill_run):
+    _, _, outdir, result = treadmill_run
+    assert result.returncode == 0, result.stderr
+    document = json.loads((outdir / "analysis.json").read_text())
+    assert document["gait"]["mode"] == "running"
+    assert document["gait"]["cadence_spm"] == pytest.approx(168.9, abs=1.5)  # truth.json
+    checks = {c["id"]: c for c in document["checks"]}
+    assert list(checks) == ["lean", "knee", "landing", "arms", "cadence"]
+    assert checks["cadence"]["value"] == pytest.approx(168.9, abs=1.5)
+    # a runner who stays in frame (treadmill or panning camera): the slope must be given, so the
+    # lean is measured and not judged, and a warning says so
+    assert checks["lean"]["verdict"] == "unknown" and "--slope" in checks["lean"]["reason"]
+    assert "slope_unknown" in {w["code"] for w in document["warnings"]}
+    trunk = next(d for d in checks["lean"]["details"] if d["id"] == "trunk_angle_deg")
+    assert 0.0 <= trunk["value"] <= 15.0  # self-selected trunk 7.3 +/- 3.6 (Teng & Powers 2014)
+
+
 def test_treadmill_skeleton_is_drawn_where_the_runner_is(treadmill_run):
     clip, _, outdir, result = treadmill_run
     assert result.returncode == 0, result.stderr
@@ -159,11 +176,19 @@ def test_unwritable_output_folder_gives_one_line_error(tmp_path):
     assert not outdir.exists()
 
 
-def test_bad_person_choice_is_a_usage_error_not_a_traceback(tmp_path):
-    clip = _make_input("no-person", tmp_path)
-    result = run_posecheck("analyze", str(clip), "--person", "tallest", "-o", str(tmp_path / "o"))
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
+@pytest.mark.parametrize("option, message", [
+    (("--person", "tallest"), "--person must be auto, largest, sideways"),
+    (("--height", "180"), "--height is the runner's height in metres"),
+    (("--slope", "-80"), "--slope: slope -80.0 deg is steeper than 45 deg"),
+])  # fmt: skip
+def test_bad_option_values_are_usage_errors_found_before_any_work(tmp_path, option, message):
+    # the clip does not exist: an option checked before any work is reported instead of it
+    clip = tmp_path / "not-read.mp4"
+    result = run_posecheck("analyze", str(clip), *option, "-o", str(tmp_path / "o"))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert not (tmp_path / "o").exists()
 
 
 def test_staged_output_makes_missing_parents_only_on_success(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 
 from posecheck.cli import main
 from posecheck.errors import PosecheckError
+from posecheck.kinematics import angle_deg
 from posecheck.landmarks import INDEX
 from posecheck.synth.body import Body
 from posecheck.synth.camera import Camera
@@ -237,3 +239,92 @@ def test_bad_input_is_one_clear_error(tmp_path, capsys):
     assert main(["synth", "level-good", "-o", str(tmp_path / "x.avi"), "--seconds", "0.2",
                  "--width", "320", "--height", "180"]) == 1  # fmt: skip
     assert "must be an .mp4" in capsys.readouterr().err
+
+
+# ---- swing-leg retraction and step-to-step variability ------------------------------------------
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_foot_is_pulled_back_before_it_lands(preset):
+    gait = Gait(BODY, preset_params(preset))
+    t_ic = 2 * gait.step_time_s  # a right step
+    times = t_ic - np.linspace(0.15, 1e-7, 1500)
+    lm = np.array([gait.pose_overground(t).landmarks_m for t in times])
+    hip_x = 0.5 * (lm[:, INDEX["left_hip"], 0] + lm[:, INDEX["right_hip"], 0])
+    reach = lm[:, INDEX["right_heel"], 0] - hip_x
+    lead_s = t_ic - times[np.argmax(reach)]
+    assert 0.02 < lead_s < 0.1  # the heel's most forward point comes tens of ms before IC
+    # the ankle's speed along the ground just before IC is the set fraction of running speed
+    ankle = lm[-2:, INDEX["right_ankle"], :2]
+    speed = (ankle[1] - ankle[0]) @ gait.ground_dir / (times[-1] - times[-2])
+    fraction = gait.params.landing_foot_speed_fraction
+    assert speed == pytest.approx(fraction * gait.params.speed_mps, abs=0.01)
+
+
+def test_step_times_vary_with_the_set_coefficient_of_variation():
+    from posecheck.synth.timing import StepTiming
+
+    gait = Gait(BODY, preset_params("level-good"))
+    timing = StepTiming.draw(gait, 0.1, 600.0, cv=0.025, rng=np.random.default_rng(0))
+    steps = [timing.ic_time(k + 1) - timing.ic_time(k) for k in range(1, 1500)]
+    assert np.std(steps) / np.mean(steps) == pytest.approx(0.025, rel=0.1)
+    assert np.mean(steps) == pytest.approx(gait.step_time_s, rel=0.005)
+    # the warp is monotone and its rate continuous (no jump in speed at IC or toe-off)
+    clock = np.linspace(1.0, 5.0, 400001)
+    rate = np.diff(timing.gait_time(clock)) / np.diff(clock)
+    assert rate.min() > 0.8 and np.abs(np.diff(rate)).max() < 1e-3
+
+
+def test_varied_steps_have_exact_truth():
+    spec = small_spec(gait=preset_params("downhill-good", step_time_cv=0.03), camera="pan",
+                      seconds=3.0, seed=4)  # fmt: skip
+    clip = SyntheticClip(spec)
+    info = clip.truth_info()
+    steps = info["steps"]
+    step_times = np.array([s["step_time_s"] for s in steps])
+    assert np.ptp(step_times) > 0.005  # the steps differ
+    nominal = info["metrics"]
+    for step in steps:  # each stance is the steady one, played at its own rate
+        ratio = step["contact_time_s"] / nominal["contact_time_s"]
+        assert 0.85 < ratio < 1.15
+        assert step["ic_s"] + step["contact_time_s"] == pytest.approx(step["to_s"], abs=1e-12)
+    # events are the steps' times inside the clip
+    for side in ("left", "right"):
+        mine = [s for s in steps if s["foot"] == side]
+        for kind, key in (("initial_contact", "ic_s"), ("toe_off", "to_s")):
+            inside = [s[key] for s in mine if 0 <= s[key] <= clip.time_s[-1]]
+            assert [e["time_s"] for e in info["events"][side][kind]] == inside
+        # every frame is in contact exactly between that foot's IC and toe-off
+        expected = np.zeros(len(clip.time_s), dtype=bool)
+        for s in mine:
+            expected |= (clip.time_s >= s["ic_s"]) & (clip.time_s <= s["to_s"])
+        assert np.array_equal(clip.truth_arrays()["in_contact"][:, int(side == "right")], expected)
+    # at each true IC the landing knee has the nominal flexion (the geometry is exact)
+    for step in steps:
+        gait_t = clip.timing.gait_time(clip.start_time_s + step["ic_s"])
+        pose = clip.gait.pose(float(gait_t))
+        side = step["foot"]
+        knee = 180.0 - angle_deg(*(pose.landmarks_m[INDEX[f"{side}_{j}"]]
+                                   for j in ("hip", "knee", "ankle")))  # fmt: skip
+        assert knee == pytest.approx(nominal["knee_flexion_ic_deg"], abs=1e-6)
+    # same spec and seed: same truth; another seed: other step times
+    assert SyntheticClip(spec).truth_info() == info
+    other = SyntheticClip(dataclasses.replace(spec, seed=5)).truth_info()["steps"]
+    assert [s["step_time_s"] for s in other] != step_times.tolist()
+
+
+def test_steady_clips_keep_the_nominal_times():
+    clip = SyntheticClip(small_spec(seconds=1.0))
+    assert np.array_equal(clip.gait_time_s, clip.start_time_s + clip.time_s)
+    steps = clip.steps()
+    assert all(s["step_time_s"] == pytest.approx(clip.gait.step_time_s) for s in steps)
+
+
+def test_cli_variability(tmp_path, capsys):
+    out = tmp_path / "varied.mp4"
+    assert main(["synth", "level-good", "-o", str(out), "--seconds", "1", "--width", "320",
+                 "--height", "180", "--fps", "30", "--variability"]) == 0  # fmt: skip
+    truth = load_truth(out)
+    assert truth.info["gait"]["step_time_cv"] == 0.025
+    assert len({round(s["step_time_s"], 9) for s in truth.info["steps"]}) > 1
+    assert truth.arrays["gait_time_s"].shape == truth.time_s.shape

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from posecheck.errors import PosecheckError
+from posecheck.errors import PosecheckError, UsageError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,9 +44,13 @@ def gait_options(args: argparse.Namespace) -> dict:
     """Keyword arguments of :func:`posecheck.gait.analysis.analyze_gait` from parsed options."""
     from posecheck.gait.slope import parse_slope
 
+    try:
+        slope_deg = parse_slope(args.slope) if args.slope is not None else None
+    except PosecheckError as exc:
+        raise UsageError(f"--slope: {exc}") from None
     return {
         "height_m": args.height,
-        "slope_deg": parse_slope(args.slope) if args.slope is not None else None,
+        "slope_deg": slope_deg,
         "camera": args.camera,
         "camera_roll_deg": args.roll,
         "sex": args.sex,

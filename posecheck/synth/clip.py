@@ -16,7 +16,12 @@ from posecheck.synth.body import Body
 from posecheck.synth.camera import Camera, frame_cameras
 from posecheck.synth.gait import Gait, GaitParams, Pose
 from posecheck.synth.render import Appearance, Renderer, SceneStyle
-from posecheck.synth.truth import clip_events, true_metrics, write_truth
+from posecheck.synth.timing import StepTiming
+from posecheck.synth.truth import clip_events, clip_steps, true_metrics, write_truth
+
+# The step-timing draw has its own random stream of the clip seed, so turning variability on
+# leaves the scenery (drawn from the seed alone) unchanged.
+TIMING_STREAM = 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,7 +73,12 @@ class SyntheticClip:
         n = max(1, int(round(spec.seconds * spec.fps)))
         self.time_s = np.arange(n) / spec.fps
         t0 = spec.start_phase * self.gait.stride_time_s
-        self.poses: list[Pose] = [self.gait.pose(t0 + t) for t in self.time_s]
+        rng = np.random.default_rng([spec.seed, TIMING_STREAM])
+        self.timing = StepTiming.draw(self.gait, t0, spec.seconds, cv=spec.gait.step_time_cv,
+                                      rng=rng)  # fmt: skip
+        # the steady gait's time shown in each frame (t0 + time_s when steps do not vary)
+        self.gait_time_s = self.timing.gait_time(t0 + self.time_s)
+        self.poses: list[Pose] = [self.gait.pose(g) for g in self.gait_time_s]
         self._t0 = t0
         lm = np.array([p.landmarks_m for p in self.poses])
         head = np.array([p.head_centre_m for p in self.poses])
@@ -92,6 +102,12 @@ class SyntheticClip:
                 "--camera-distance"
             )
 
+    @property
+    def start_time_s(self) -> float:
+        """The clip clock at the first frame (the steady gait's time there when steps do not
+        vary); event and step times in the truth are measured from it."""
+        return self._t0
+
     def frames(self) -> Iterator[np.ndarray]:
         """RGB uint8 frames, (height, width, 3), in order."""
         spec = self.spec
@@ -104,8 +120,8 @@ class SyntheticClip:
             belt_speed_mps=spec.gait.speed_mps if spec.gait.treadmill else 0.0,
             seed=int(rng.integers(2**31)), pan_px=pan_px,
         )  # fmt: skip
-        for t, pose, camera in zip(self.time_s, self.poses, self.cameras):
-            yield renderer.render(pose, camera, self._t0 + t)
+        for g, pose, camera in zip(self.gait_time_s, self.poses, self.cameras):
+            yield renderer.render(pose, camera, g)  # a treadmill belt moves with the feet
 
     def truth_info(self) -> dict[str, Any]:
         spec, b = self.spec, self.body
@@ -132,12 +148,19 @@ class SyntheticClip:
                       "camera_distance_m": spec.camera_distance_m, "fill": spec.fill,
                       "runner_height_fraction": self.runner_height_fraction()},
             "events": self.events(),
+            "steps": self.steps(),
             "metrics": true_metrics(self.gait),
         }  # fmt: skip
 
     def events(self) -> dict[str, dict[str, list]]:
         """True initial contacts and toe-offs of each foot, times from the clip's first frame."""
-        return clip_events(self.gait, self._t0 + self.time_s, self.spec.fps)
+        return clip_events(self.gait, self._t0 + self.time_s, self.spec.fps, timing=self.timing)
+
+    def steps(self) -> list[dict]:
+        """Every contact overlapping the clip, in time order: foot, exact IC and toe-off times
+        from the clip's first frame (outside the clip for a contact it cuts) and the step's own
+        contact, flight and step times."""
+        return clip_steps(self.gait, self._t0 + self.time_s, self.timing)
 
     def exact_pose(self) -> PoseSequence:
         """The clip's exact image landmarks as a PoseSequence (every landmark fully visible):
@@ -160,6 +183,7 @@ class SyntheticClip:
     def truth_arrays(self) -> dict[str, np.ndarray]:
         return {
             "time_s": self.time_s,
+            "gait_time_s": self.gait_time_s,
             "landmarks_px": self.landmarks_px,
             "landmarks_m": self.landmarks_m,
             "head_centre_m": self.head_m,

@@ -4,6 +4,7 @@ Examples::
 
     posecheck synth downhill-braking -o braking.mp4 --camera pan --direction rtl --fps 60
     posecheck synth level-good -o knee30.mp4 --knee-flexion-ic-deg 30 --seed 3
+    posecheck synth downhill-good -o varied.mp4 --variability --seed 7
     posecheck synth --list-presets
     posecheck synth --sample-videos sample_videos/
 """
@@ -17,6 +18,7 @@ from posecheck.errors import PosecheckError
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import PRESETS, preset_params
 from posecheck.synth.render import BACKGROUNDS, SceneStyle
+from posecheck.synth.timing import REALISTIC_STEP_TIME_CV
 
 #: Technique and gait overrides: option name -> GaitParams field.
 GAIT_OPTIONS = {
@@ -27,6 +29,8 @@ GAIT_OPTIONS = {
     "--knee-flexion-to-deg": "knee_flexion_to_deg", "--foot-strike-deg": "foot_strike_deg",
     "--shoulder-abduction-deg": "shoulder_abduction_deg", "--elbow-deg": "elbow_deg",
     "--arm-swing-deg": "arm_swing_deg",
+    "--landing-foot-speed-fraction": "landing_foot_speed_fraction",
+    "--step-time-cv": "step_time_cv",
 }  # fmt: skip
 
 #: The committed clips of ``sample_videos/``: (file name, preset, spec overrides).
@@ -73,6 +77,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     scene.add_argument("--runner-height-m", type=float, default=1.75, help="default 1.75")
     scene.add_argument("--sex", choices=("male", "female"), default="male",
                        help="de Leva segment masses (default male)")
+    scene.add_argument("--variability", action="store_true",
+                       help="steps vary in duration (step time CV "
+                       f"{REALISTIC_STEP_TIME_CV:g}, seeded; --step-time-cv sets another)")
     technique = parser.add_argument_group("technique overrides (defaults from the preset)")
     for option in GAIT_OPTIONS:
         technique.add_argument(option, type=float, default=None)
@@ -83,6 +90,8 @@ def spec_from_args(args: argparse.Namespace) -> ClipSpec:
     """The ClipSpec an argparse namespace asks for."""
     overrides = {field: getattr(args, option[2:].replace("-", "_"))
                  for option, field in GAIT_OPTIONS.items()}  # fmt: skip
+    if args.variability and overrides["step_time_cv"] is None:
+        overrides["step_time_cv"] = REALISTIC_STEP_TIME_CV
     gait = preset_params(args.preset, treadmill=args.treadmill or None, **overrides)
     style = SceneStyle(background=args.background, noise_sigma=args.noise,
                        blur_sigma_px=args.blur_px, treadmill=args.treadmill)  # fmt: skip

@@ -2,7 +2,8 @@
 
 The gait is steady: step k (k = 0, 1, 2, ...; even k the right foot, odd k the left) starts with
 initial contact (IC) at ``t = k * step_time_s`` and is a copy of step 0 moved one step length down
-the ground. Within a step:
+the ground. (Step-to-step timing variability, ``step_time_cv``, is added by a clip as a warp of
+this gait's time: :mod:`posecheck.synth.timing`.) Within a step:
 
 - **Stance** (``contact_time_s``): the foot lands at ``foot_strike_deg`` (sole against the ground,
   toe up positive), rolls about the fixed heel (or toe, for a forefoot strike) until flat, stays
@@ -15,7 +16,12 @@ the ground. Within a step:
   by the slope's share. In flight a cubic Hermite curve joins toe-off to the next IC.
 - **Swing**: the ankle follows a smooth path from its toe-off position to the next landing spot,
   lifted ``swing_lift_m`` above the ground early in swing (heel kick) and coming down onto the spot
-  from above; thigh and knee follow by inverse kinematics.
+  from above; thigh and knee follow by inverse kinematics. Its progress along the ground is a
+  cubic Hermite curve (monotone unless the landing pace is negative) that starts at
+  ``SWING_START_PACE`` of the swing's average pace and ends at ``landing_foot_speed_fraction``
+  of the running speed: late in swing the foot moves forward more slowly than the hips, so its
+  reach ahead of the hips peaks some tens of ms before IC and it lands while being pulled back
+  (swing-leg retraction), as real feet do.
 
 Two more things are solved numerically so the truth equals the preset: where the foot lands relative
 to the pelvis (it sets the whole-body lean at mid-stance) and the trunk angle (it sets the waist
@@ -47,6 +53,7 @@ FLAT_FROM = 0.15
 RISE_FROM = 0.5
 TOE_OFF_LIMITS_DEG = (-70.0, 0.0)  # rear-foot angle at toe-off searched in this range
 SWING_START_PACE = 0.6  # ankle speed along the ground just after toe-off, in swing-average units
+# (the landing pace is GaitParams.landing_foot_speed_fraction)
 FOOT_SET_AT = 0.85  # fraction of swing by which the foot has its landing angle
 TOES_RELAX = (0.1, 0.5)  # fraction of swing over which the toes straighten after toe-off
 
@@ -72,6 +79,18 @@ class GaitParams:
     arm_mean_deg: float = -8.0  # mean upper-arm angle against the trunk, negative = behind
     head_pitch_deg: float = 5.0  # looking down, positive
     treadmill: bool = False
+    # ankle's forward speed over the ground at IC / running speed; negative: moving back. Set
+    # from the one real runner at hand, since the measurement wins over the literature's "near
+    # zero": on RBDS001's markers (treadmill, 2.5 and 3.5 m/s, force-plate IC, ~80 contacts each)
+    # the heel moves back relative to the hips at ~0.4-0.5 of the speed at IC, i.e. still
+    # ~0.5-0.6 forward over the belt, reaching belt speed ~20 ms later; 0.55 is that middle.
+    # (This model's stance foot cannot slide, so the last 20 ms are not copied.) The technique
+    # matrix draws it over 0.15-0.6 so the events also meet harder landings.
+    landing_foot_speed_fraction: float = 0.55
+    # coefficient of variation of step time (IC to the next IC), applied by the clip as a seeded
+    # time warp (posecheck.synth.timing); 0 = every step identical. ~0.02-0.03 is typical of
+    # healthy runners (the value the technique matrix uses, REALISTIC_STEP_TIME_CV).
+    step_time_cv: float = 0.0
 
     def check(self) -> None:
         """Raise PosecheckError for values the gait cannot produce."""
@@ -110,6 +129,13 @@ class GaitParams:
             raise PosecheckError(
                 f"foot strike angle must be -30 to 35 deg, got {self.foot_strike_deg}"
             )
+        if not -0.3 <= self.landing_foot_speed_fraction <= 1.0:
+            raise PosecheckError(
+                "landing foot speed must be -0.3 to 1 times the running speed, got "
+                f"{self.landing_foot_speed_fraction}"
+            )
+        if not 0 <= self.step_time_cv <= 0.1:
+            raise PosecheckError(f"step time CV must be 0-0.1, got {self.step_time_cv}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,6 +152,14 @@ def smoothstep(u: np.ndarray | float) -> np.ndarray | float:
     """0 to 1 with zero slope at both ends, for u in [0, 1] (clipped outside)."""
     u = np.clip(u, 0.0, 1.0)
     return u * u * (3.0 - 2.0 * u)
+
+
+def hermite_progress(s: float, start_pace: float, end_pace: float) -> float:
+    """Cubic Hermite curve from 0 to 1 over s in [0, 1] with slopes ``start_pace`` at s = 0 and
+    ``end_pace`` at s = 1 (paces in units of the average, 1 = uniform progress). Monotone for
+    paces in [0, 3]; a negative end pace overshoots 1 slightly and comes back."""
+    s2, s3 = s * s, s * s * s
+    return (-2 * s3 + 3 * s2) + start_pace * (s3 - 2 * s2 + s) + end_pace * (s3 - s2)
 
 
 def rot2(angle_rad: float, vec: tuple[float, float]) -> np.ndarray:
@@ -276,8 +310,9 @@ class Gait:
         normal = np.array([-self.ground_dir[1], self.ground_dir[0]])
         arc0, arc1 = float(start @ self.ground_dir), float(end @ self.ground_dir)
         lift0, lift1 = float(start @ normal), float(end @ normal)
-        c = 1.0 - SWING_START_PACE
-        progress = s - c * math.sin(2 * math.pi * s) / (2 * math.pi)
+        swing_pace = (arc1 - arc0) / (self.stride_time_s - self.contact_time_s)  # m/s, average
+        end_pace = p.landing_foot_speed_fraction * p.speed_mps / swing_pace
+        progress = hermite_progress(s, SWING_START_PACE, end_pace)
         kick = 6.75 * s * (1 - s) ** 2  # peaks at 1 when s = 1/3, leaves the ground steeply
         height = lift0 + (lift1 - lift0) * smoothstep(s) + p.swing_lift_m * kick
         ankle = (arc0 + (arc1 - arc0) * progress) * self.ground_dir + height * normal

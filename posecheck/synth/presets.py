@@ -3,8 +3,10 @@
 Every value is a :class:`posecheck.synth.gait.GaitParams` field. Slopes are -8 deg (a 14 %
 descent) for the downhill presets. Whole-body lean is measured from the stance ankle at
 mid-contact, so a level runner with a neutral trunk already "leans" several degrees (the CoM has
-moved ahead of the ankle by mid-contact); "good" downhill running is about perpendicular to the
-slope (lean vs slope normal near 0).
+moved ahead of the ankle by mid-contact: level-good reads 9 deg). "Good" downhill running keeps
+that posture relative to the ground, turned with the slope: its lean against the slope normal
+equals the level lean against gravity (9 deg), which is what "perpendicular to the slope" means
+for this measure. Leaning back and folding at the waist are judged against that reference.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ PRESETS: dict[str, dict[str, float]] = {
     "level-good": dict(slope_deg=0.0, lean_deg=9.0, waist_bend_deg=4.0, duty_factor=0.31,
                        knee_flexion_ic_deg=20.0, knee_flexion_mid_deg=45.0,
                        foot_strike_deg=8.0, shoulder_abduction_deg=8.0),
-    # downhill cues followed: body ~perpendicular to the slope, bent knee, quick steps, arms wider
-    "downhill-good": dict(slope_deg=-8.0, lean_deg=10.0, waist_bend_deg=2.0, cadence_spm=180.0,
+    # downhill cues followed: the level posture turned with the slope (lean against the slope
+    # normal 9 deg, as level-good's against gravity), bent knee, quick steps, arms wider
+    "downhill-good": dict(slope_deg=-8.0, lean_deg=17.0, waist_bend_deg=2.0, cadence_spm=180.0,
                           duty_factor=0.30, knee_flexion_ic_deg=20.0, knee_flexion_mid_deg=48.0,
                           knee_flexion_to_deg=22.0, foot_strike_deg=4.0,
                           shoulder_abduction_deg=22.0, elbow_deg=100.0, arm_swing_deg=45.0),

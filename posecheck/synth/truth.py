@@ -4,6 +4,8 @@ For a clip ``run.mp4`` two files sit beside it:
 
 ``run.truth.npz`` (numpy arrays; n frames, time on axis 0)
     - ``time_s`` (n,) presentation time of each frame, seconds from the clip start
+    - ``gait_time_s`` (n,) the steady gait's time each frame shows (:mod:`posecheck.synth.timing`;
+      ``start_time_in_gait_s + time_s`` unless steps vary)
     - ``landmarks_px`` (n, 33, 2) image x right, y down, pixels (MediaPipe landmark order,
       :data:`posecheck.landmarks.NAMES`; same frame as ``PoseSequence.keypoints_px``)
     - ``landmarks_m`` (n, 33, 3) world metres: x forward along level ground, y up, z lateral
@@ -23,10 +25,18 @@ For a clip ``run.mp4`` two files sit beside it:
       ``runner_height_fraction``: the runner's height in the image / the frame height)
     - ``events``: ``{"left": {"initial_contact": [...], "toe_off": [...]}, "right": ...}``, each
       item ``{"time_s": exact continuous time, "frame": nearest frame index}``; the exact time
-      usually falls between frames
+      usually falls between frames. With step variability these are the true (varied) times.
+    - ``steps``: one item per contact overlapping the clip, in time order: ``foot``, ``ic_s``,
+      ``to_s`` (exact, seconds from the clip start; outside the clip for a contact it cuts),
+      and that step's own ``contact_time_s``, ``step_time_s`` and ``flight_time_s`` (IC and
+      toe-off to the next IC of the other foot)
     - ``metrics``: the true value of every metric in the domain brief (section 5), one value
-      per clip (the gait is steady, so every step has the same value), computed from the
-      model's geometry at the exact event times; ``metric_definitions`` says how each is measured.
+      per clip, computed from the model's geometry at the exact event times;
+      ``metric_definitions`` says how each is measured. Every step has the same geometry, so
+      the spatial metrics are every step's values. When steps vary in time
+      (``gait.step_time_cv > 0``), ``cadence_spm``, ``step_time_s``, ``contact_time_s``,
+      ``flight_time_s``, ``duty_factor`` and ``speed_mps`` are the clip's nominal (steady)
+      values and each step's own times are in ``steps``.
 
 :func:`load_truth` reads both into a :class:`Truth`.
 """
@@ -46,6 +56,7 @@ from posecheck.kinematics import angle_deg
 from posecheck.landmarks import INDEX
 from posecheck.mocap import ContactTruth
 from posecheck.synth.gait import SIDES, Gait, angle_from_down, angle_from_up
+from posecheck.synth.timing import StepTiming
 
 FORMAT_VERSION = 1
 
@@ -69,14 +80,16 @@ METRIC_DEFINITIONS = {
     "elbow_angle_sagittal_deg": "the same angle in the side view (x, y), median over a stride",
     "arm_swing_range_deg": "range over a stride of the shoulder-to-elbow angle against vertical "
     "in the side view",
-    "cadence_spm": "steps per minute",
-    "step_time_s": "IC to the next IC of the other foot",
-    "contact_time_s": "IC to toe-off of the same foot",
-    "flight_time_s": "toe-off to the next IC of the other foot",
-    "duty_factor": "contact time / stride time",
+    "cadence_spm": "steps per minute (nominal when steps vary in time: see steps)",
+    "step_time_s": "IC to the next IC of the other foot (nominal when steps vary in time)",
+    "contact_time_s": "IC to toe-off of the same foot (nominal when steps vary in time)",
+    "flight_time_s": "toe-off to the next IC of the other foot (nominal when steps vary)",
+    "duty_factor": "contact time / stride time (nominal; each step keeps it in stance and flight "
+    "shares only approximately)",
     "step_length_m": "distance along the ground between successive landings",
     "step_length_horizontal_m": "the same, horizontal component",
-    "speed_mps": "along the ground",
+    "speed_mps": "along the ground (nominal: a step of the same length in a varied time "
+    "changes the speed of that step)",
     "com_vertical_oscillation_m": "peak-to-peak CoM height over a stride, after removing the "
     "slope's steady descent",
 }
@@ -148,20 +161,37 @@ def write_truth(clip_path: str | Path, info: dict[str, Any], arrays: dict[str, n
 # ---- events -----------------------------------------------------------------------------------
 
 
-def clip_events(gait: Gait, time_s: np.ndarray, fps: float) -> dict[str, dict[str, list]]:
-    """Initial contacts and toe-offs of each foot inside the clip's time span."""
+def clip_events(gait: Gait, time_s: np.ndarray, fps: float, *,
+                timing: StepTiming | None = None) -> dict[str, dict[str, list]]:
+    """Initial contacts and toe-offs of each foot inside the clip's time span. ``time_s`` is
+    the clip clock of each frame (the steady gait's time when ``timing`` is None or steady)."""
+    timing = timing or StepTiming.steady(gait)
     t0, t1 = float(time_s[0]), float(time_s[-1])
     events: dict[str, dict[str, list]] = {s: {"initial_contact": [], "toe_off": []} for s in SIDES}
-    first = math.floor(t0 / gait.step_time_s) - 1
-    last = math.ceil(t1 / gait.step_time_s) + 1
-    for k in range(first, last + 1):
+    for k in timing.steps_between(t0 - gait.step_time_s, t1 + gait.step_time_s):
         side = gait.side_of_step(k)
-        for kind, t in (("initial_contact", k * gait.step_time_s),
-                        ("toe_off", k * gait.step_time_s + gait.contact_time_s)):  # fmt: skip
+        for kind, t in (("initial_contact", timing.ic_time(k)),
+                        ("toe_off", timing.to_time(k))):  # fmt: skip
             if t0 <= t <= t1:
                 frame = int(round((t - t0) * fps))
                 events[side][kind].append({"time_s": t - t0, "frame": frame})
     return events
+
+
+def clip_steps(gait: Gait, time_s: np.ndarray, timing: StepTiming) -> list[dict[str, Any]]:
+    """One item per contact overlapping the clip's time span, in time order: ``foot``,
+    ``ic_s`` and ``to_s`` (exact, from the clip's first frame; outside the clip for a contact it
+    cuts), and that step's own ``contact_time_s`` (IC to toe-off), ``step_time_s`` and
+    ``flight_time_s`` (IC and toe-off to the next IC of the other foot). Every other metric of a
+    step equals the clip's nominal value (the timing warp keeps each stance's geometry)."""
+    t0, t1 = float(time_s[0]), float(time_s[-1])
+    steps = []
+    for k in timing.steps_between(t0, t1):
+        ic, to, next_ic = timing.ic_time(k), timing.to_time(k), timing.ic_time(k + 1)
+        steps.append({"foot": gait.side_of_step(k), "ic_s": ic - t0, "to_s": to - t0,
+                      "contact_time_s": to - ic, "step_time_s": next_ic - ic,
+                      "flight_time_s": next_ic - to})  # fmt: skip
+    return steps
 
 
 # ---- metrics ----------------------------------------------------------------------------------

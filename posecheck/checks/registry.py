@@ -1,0 +1,43 @@
+"""The coaching checks, one module each, in the order a coach reviews them, and how they run.
+
+Each check module holds ``INFO`` (:class:`~posecheck.checks.context.CheckInfo`: id, name, what
+it measures, why it matters, the cues, the source of every threshold) and ``check(ctx, *,
+thresholds...)`` returning a :class:`~posecheck.checks.finding.Finding`. Thresholds are the
+keyword parameters of ``check``; their defaults are the published ones, and a TOML file
+(``--checks-config``) may change them (:mod:`posecheck.checks.config`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from types import ModuleType
+
+from posecheck.checks import arms, cadence, knee, landing, lean
+from posecheck.checks.context import Baseline, CheckContext
+from posecheck.checks.finding import Finding
+from posecheck.gait.analysis import GaitAnalysis
+
+#: The registry: every check posecheck runs, in report order.
+CHECKS: tuple[ModuleType, ...] = (lean, knee, landing, arms, cadence)
+BY_ID: dict[str, ModuleType] = {module.INFO.id: module for module in CHECKS}
+
+
+def default_thresholds(module: ModuleType) -> dict[str, float]:
+    """The keyword parameters of a check's ``check`` function with their defaults."""
+    parameters = inspect.signature(module.check).parameters.values()
+    return {p.name: p.default for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
+
+
+def run_checks(gait: GaitAnalysis, *, thresholds: dict[str, dict[str, float]] | None = None,
+               baseline: Baseline | None = None) -> tuple[Finding, ...]:
+    """Every check on one gait analysis. ``thresholds`` maps a check id to the keyword values
+    that replace its defaults (validated by :func:`posecheck.checks.config.load_thresholds`)."""
+    ctx = CheckContext.from_gait(gait, baseline)
+    findings = []
+    for module in CHECKS:
+        overrides = (thresholds or {}).get(module.INFO.id, {})
+        finding = module.check(ctx, **overrides)
+        used = {**default_thresholds(module), **overrides}
+        findings.append(dataclasses.replace(finding, thresholds=used))
+    return tuple(findings)

@@ -1,0 +1,126 @@
+"""The steps a check reads: each contact's events, its foot, the near side, the keypoints at
+initial contact, and whether the step's events are consistent enough to count.
+
+All positions are in the gait layer's mirrored image frame (forward is +x, y down, pixels).
+A check never reads a single frame where an event falls between two: values at an event time
+are interpolated linearly between the frames around it (the keypoints are low-pass filtered,
+so they change smoothly between frames).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from posecheck.gait.analysis import GaitAnalysis
+from posecheck.overlay import near_side
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Steps:
+    """Per contact k (time order): ``foot``, ``near`` (the contact foot is on the camera's side),
+    ``ic_s``, ``to_s``, ``mid_s`` (NaN without a toe-off), ``ic_frame`` and ``mid_frame`` (the
+    nearest frames, -1 when unknown), ``keypoints_ic`` (k, 33, 2) and ``com_ic`` (k, 2) at the
+    IC time, and ``problem`` (k,): why the step's events cannot be trusted, ``""`` when they
+    can. ``leg_px`` is the body-relative unit."""
+
+    foot: tuple[str, ...]
+    near: np.ndarray
+    ic_s: np.ndarray
+    to_s: np.ndarray
+    mid_s: np.ndarray
+    ic_frame: np.ndarray
+    mid_frame: np.ndarray
+    keypoints_ic: np.ndarray
+    com_ic: np.ndarray
+    problem: tuple[str, ...]
+    leg_px: float
+
+    def __len__(self) -> int:
+        return len(self.ic_s)
+
+    @property
+    def consistent(self) -> np.ndarray:
+        return np.array([p == "" for p in self.problem], dtype=bool)
+
+
+def at_time(values: np.ndarray, time_s: np.ndarray, t: float) -> np.ndarray:
+    """``values`` (n, ...) linearly interpolated at time ``t`` (NaN outside the clip or where
+    either neighbouring frame is NaN)."""
+    if not np.isfinite(t) or len(time_s) < 2 or t < time_s[0] or t > time_s[-1]:
+        return np.full(values.shape[1:], np.nan)
+    i = int(np.clip(np.searchsorted(time_s, t) - 1, 0, len(time_s) - 2))
+    w = (t - time_s[i]) / (time_s[i + 1] - time_s[i])
+    return (1 - w) * values[i] + w * values[i + 1]
+
+
+def fit_at(series: np.ndarray, time_s: np.ndarray, start_s: float, stop_s: float,
+           t: float, *, min_points: int = 3) -> tuple[float, float]:
+    """A straight line fitted to ``series`` (n,) over the frames from ``start_s`` to ``stop_s``,
+    evaluated at ``t``: (value, slope per second). A quantity that changes steadily through
+    stance (the whole-body lean turns at the running speed) is read at an instant without the
+    frame-to-frame noise of a single frame. NaN with fewer than ``min_points`` finite frames."""
+    inside = (time_s >= start_s) & (time_s <= stop_s) & np.isfinite(series)
+    if inside.sum() < min_points:
+        return math.nan, math.nan
+    slope, offset = np.polyfit(time_s[inside], series[inside], 1)
+    return float(slope * t + offset), float(slope)
+
+
+def _nearest_frame(time_s: np.ndarray, t: float) -> int:
+    if not np.isfinite(t) or len(time_s) == 0:
+        return -1
+    return int(np.argmin(np.abs(time_s - t)))
+
+
+def collect_steps(gait: GaitAnalysis, *,
+                  min_contact_s: float = 0.08,  # sprinters' shortest contacts (~80 ms)
+                  max_contact_s: float = 0.6,   # beyond the slowest jog's contact
+                  max_step_deviation: float = 0.25,  # step time vs the clip's median step
+                  edge_frames: int = 2,          # the low-pass filter is least sure at the ends
+                  ) -> Steps:
+    """Each contact of ``gait`` with its samples and consistency (see :class:`Steps`).
+
+    A step's events are inconsistent (``problem``) when its IC lies within ``edge_frames`` of
+    the clip's ends, the runner was not found around it, its contact time is outside
+    [``min_contact_s``, ``max_contact_s``], it has a negative flight time in a running clip (the
+    next foot landed before this one left: an event is wrong), or its step time is more than
+    ``max_step_deviation`` away from the clip's median step.
+    """
+    seq, events, table = gait.forward, gait.events, gait.steps
+    t = seq.time_s
+    k = len(events)
+    sides = near_side(seq)
+    ic_frame = np.array([_nearest_frame(t, x) for x in events.ic_s], dtype=int)
+    mid_s = events.mid_stance_s
+    mid_frame = np.array([_nearest_frame(t, x) for x in mid_s], dtype=int)
+    keypoints_ic = np.array([at_time(seq.keypoints_px, t, x) for x in events.ic_s]).reshape(
+        k, *seq.keypoints_px.shape[1:])
+    com_ic = np.array([at_time(gait.com.com_px, t, x) for x in events.ic_s]).reshape(k, 2)
+    near = np.array([f >= 0 and sides[f] == foot for f, foot in zip(ic_frame, events.foot)],
+                    dtype=bool)
+    step_s = table.step_s[np.isfinite(table.step_s)]
+    median_step = float(np.median(step_s)) if len(step_s) else math.nan
+    running = gait.is_running
+    problems = []
+    for j in range(k):
+        frame = ic_frame[j]
+        if frame < edge_frames or frame > len(t) - 1 - edge_frames:
+            problems.append("at the clip's edge")
+        elif not np.isfinite(keypoints_ic[j]).all(axis=-1)[[23, 24, 25, 26, 27, 28]].all():
+            problems.append("legs not found at the contact")
+        elif np.isfinite(table.contact_s[j]) and not (
+                min_contact_s <= table.contact_s[j] <= max_contact_s):
+            problems.append("implausible contact time")
+        elif running and np.isfinite(table.flight_s[j]) and table.flight_s[j] < 0:
+            problems.append("negative flight time")
+        elif (np.isfinite(table.step_s[j]) and np.isfinite(median_step)
+              and abs(table.step_s[j] / median_step - 1) > max_step_deviation):
+            problems.append("step time off the rhythm")
+        else:
+            problems.append("")
+    return Steps(foot=events.foot, near=near, ic_s=events.ic_s.copy(), to_s=events.to_s.copy(),
+                 mid_s=mid_s, ic_frame=ic_frame, mid_frame=mid_frame, keypoints_ic=keypoints_ic,
+                 com_ic=com_ic, problem=tuple(problems), leg_px=gait.scale.leg_length_px)

@@ -1,0 +1,104 @@
+"""``AnalysisOptions``: everything a user says about a run, validated once at the command line
+before any video is read, then passed inward as one frozen object."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from posecheck.checks.context import Baseline
+from posecheck.errors import PosecheckError, UsageError
+
+PERSON_RULES = ("auto", "largest", "sideways")
+
+
+def parse_person(value: str | int | None) -> str | int:
+    """``auto``, ``largest``, ``sideways`` or a person id (a whole number >= 0)."""
+    if value is None:
+        return "auto"
+    if isinstance(value, int) or str(value).isdigit():
+        return int(value)
+    if value not in PERSON_RULES:
+        raise UsageError(f"--person must be {', '.join(PERSON_RULES)} or a person id from "
+                             f"people.json, got {value!r}")
+    return str(value)
+
+
+def load_baseline(path: str | Path) -> Baseline:
+    """The runner's level run from an earlier ``analysis.json`` (or the folder holding it)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "analysis.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PosecheckError(f"{path}: no such analysis (give an analysis.json or its "
+                             "folder)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PosecheckError(f"{path}: not a posecheck analysis ({exc})") from exc
+    if not isinstance(data, dict) or "checks" not in data or "gait" not in data:
+        raise PosecheckError(f"{path}: not a posecheck analysis.json")
+    cadence = data["gait"].get("cadence_spm")
+    lean = next((c.get("value") for c in data["checks"] if c.get("id") == "lean"), None)
+    return Baseline(cadence_spm=float(cadence) if cadence is not None else math.nan,
+                    lean_vs_slope_normal_deg=float(lean) if lean is not None else math.nan,
+                    source=str(path))
+
+
+@dataclasses.dataclass(frozen=True)
+class AnalysisOptions:
+    """What the user told posecheck about the runner, the scene and the run.
+
+    ``height_m``: runner's height (else lengths in leg lengths); ``slope_deg``: ground slope,
+    negative downhill (else estimated from a static camera); ``camera``: ``"static"``,
+    ``"pan"`` or None (inferred); ``camera_roll_deg``; ``sex`` (CoM segment table); ``person``:
+    whom to follow; ``model_path``: another PoseLandmarker ``.task``; ``thresholds``: check id
+    -> threshold overrides (:func:`posecheck.checks.config.load_thresholds`); ``baseline``:
+    the runner's level run; ``write_video``: the annotated video.
+    """
+
+    height_m: float | None = None
+    slope_deg: float | None = None
+    camera: str | None = None
+    camera_roll_deg: float = 0.0
+    sex: str = "male"
+    person: str | int = "auto"
+    model_path: Path | None = None
+    thresholds: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)
+    baseline: Baseline | None = None
+    write_video: bool = True
+
+    def __post_init__(self) -> None:
+        if self.height_m is not None and not 0.5 <= self.height_m <= 2.5:
+            raise UsageError(f"--height is the runner's height in metres (0.5-2.5), got "
+                                 f"{self.height_m:g}")
+        if self.slope_deg is not None and not -45 <= self.slope_deg <= 45:
+            raise UsageError(f"--slope must be between -45 and 45 degrees, got "
+                                 f"{self.slope_deg:g}")
+        if self.camera not in ("static", "pan", None):
+            raise UsageError(f"--camera must be static or pan, got {self.camera!r}")
+        if not -45 <= self.camera_roll_deg <= 45:
+            raise UsageError(f"--roll must be between -45 and 45 degrees, got "
+                                 f"{self.camera_roll_deg:g}")
+        if self.sex not in ("male", "female"):
+            raise UsageError(f"--sex must be male or female, got {self.sex!r}")
+        object.__setattr__(self, "person", parse_person(self.person))
+        if self.model_path is not None and not Path(self.model_path).is_file():
+            raise PosecheckError(f"{self.model_path}: pose model file not found")
+
+    def gait_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`posecheck.gait.analysis.analyze_gait`."""
+        return {"height_m": self.height_m, "slope_deg": self.slope_deg, "camera": self.camera,
+                "camera_roll_deg": self.camera_roll_deg, "sex": self.sex}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as written into ``analysis.json``."""
+        return {"height_m": self.height_m, "slope_deg": self.slope_deg, "camera": self.camera,
+                "camera_roll_deg": self.camera_roll_deg, "sex": self.sex,
+                "person": self.person,
+                "model": str(self.model_path) if self.model_path else "bundled",
+                "thresholds": self.thresholds,
+                "baseline": self.baseline.source if self.baseline else None}

@@ -1,0 +1,286 @@
+"""The coaching checks on synthetic keypoint sequences with known answers (no video, no pose
+model): each check's measures against the synthetic runner's exact truth, its verdicts on the
+designed techniques, its unknown cases, and thresholds changed from a TOML file.
+
+The sequences are the synthetic runner's exact image landmarks (and its 3D landmarks as the
+world landmarks), so what is tested is the checks' geometry and decisions. How the foot events
+land on these sequences is the gait layer's business; measures read at a foot strike inherit
+its timing, which the tolerances below include and name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from posecheck.checks import accuracy
+from posecheck.checks.config import load_thresholds
+from posecheck.checks.context import Baseline
+from posecheck.checks.finding import Finding, Measure
+from posecheck.checks.registry import BY_ID, CHECKS, default_thresholds, run_checks
+from posecheck.errors import PosecheckError
+from posecheck.gait import analyze_gait
+from posecheck.gait.events import GaitEvents
+from posecheck.gait.running import GaitMode
+from posecheck.gait.steps import step_table
+from posecheck.synth.clip import ClipSpec, SyntheticClip
+from posecheck.synth.presets import preset_params
+from posecheck.synth.truth import contact_truth
+
+
+def _exact(preset: str, *, seconds: float = 3.0, fps: float = 60.0, **gait_overrides):
+    params = preset_params(preset, **gait_overrides)
+    clip = SyntheticClip(ClipSpec(gait=params, preset=preset, camera="pan", direction="rtl",
+                                  fps=fps, seconds=seconds))
+    seq = clip.exact_pose().replace(world_m=clip.landmarks_m)
+    return seq, clip.truth_info()["metrics"], params, clip.events()
+
+
+def _true_events(gait, clip_events):
+    """``gait`` with the clip's true foot events in place of the detected ones."""
+    truth = contact_truth(clip_events)
+    k = len(truth.ic_s)
+    events = GaitEvents(truth.ic_s, truth.to_s, truth.foot, np.full(k, 0.01), np.full(k, 0.01),
+                        gait.forward.fps)
+    return dataclasses.replace(gait, events=events, steps=step_table(events))
+
+
+PRESET_NAMES = ("level-good", "downhill-good", "downhill-braking", "downhill-waist-bend")
+
+
+@pytest.fixture(scope="module")
+def presets():
+    """Per preset: (gait with detected events, truth metrics, findings, findings at true events)."""
+    out = {}
+    for name in PRESET_NAMES:
+        seq, truth, params, _ = _exact(name)
+        gait = analyze_gait(seq, slope_deg=params.slope_deg, camera="pan")
+        fine, _, _, events = _exact(name, fps=240.0)  # see the true-events test
+        fine_gait = analyze_gait(fine, slope_deg=params.slope_deg, camera="pan")
+        at_truth = run_checks(_true_events(fine_gait, events))
+        out[name] = (gait, truth, {f.check_id: f for f in run_checks(gait)},
+                     {f.check_id: f for f in at_truth})
+    return out
+
+
+def _detail(finding: Finding, measure_id: str) -> Measure:
+    return next(d for d in (finding.measure, *finding.details) if d.id == measure_id)
+
+
+# ---- measures against exact truth ---------------------------------------------------------
+
+#: measure id -> (truth key, tolerance). The checks read the 2D image of a perspective camera
+#: and estimate the CoM from landmarks; the truth is the 3D model (the CoM from its segments).
+TOLERANCES = {
+    "lean_vs_slope_normal_deg": ("whole_body_lean_vs_slope_normal_deg", 1.0),
+    "whole_body_lean_deg": ("whole_body_lean_deg", 1.0),
+    "trunk_angle_deg": ("trunk_angle_deg", 1.5),
+    "waist_bend_deg": ("waist_bend_deg", 1.5),
+    "knee_flexion_ic_deg": ("knee_flexion_ic_deg", 1.5),
+    "foot_landing_from_com_leg": ("foot_landing_from_com_leg", 0.07),
+    "shank_angle_ic_deg": ("shank_angle_ic_deg", 2.5),
+    "foot_strike_angle_deg": ("foot_strike_angle_deg", 1.0),
+    "shoulder_abduction_deg": ("shoulder_abduction_deg", 0.5),
+    "elbow_angle_sagittal_deg": ("elbow_angle_sagittal_deg", 3.0),
+    "arm_swing_range_deg": ("arm_swing_range_deg", 1.5),
+    "cadence_spm": ("cadence_spm", 0.5),
+    "step_time_s": ("step_time_s", 0.002),
+    "contact_time_s": ("contact_time_s", 0.002),
+    "flight_time_s": ("flight_time_s", 0.002),
+    "duty_factor": ("duty_factor", 0.01),
+}
+
+
+@pytest.mark.parametrize("name", PRESET_NAMES)
+def test_every_measure_at_the_true_events_matches_the_truth(presets, name):
+    """The checks' geometry: with the true foot events, each measure equals the synthetic
+    runner's exact value within the tolerance of a 2D perspective view. The clips are sampled
+    at 240 fps: values at an event are interpolated between frames, and the knee turns from
+    extending to flexing at the landing, so at 60 fps the interpolation alone misses it by up to
+    4 deg (the braking runner)."""
+    _, truth, _, at_truth = presets[name]
+    seen = set()
+    for finding in at_truth.values():
+        for m in (finding.measure, *finding.details):
+            if m.id in TOLERANCES:
+                key, tolerance = TOLERANCES[m.id]
+                assert m.n_steps >= 2, m.id
+                assert m.median == pytest.approx(truth[key], abs=tolerance), m.id
+                seen.add(m.id)
+    assert seen == set(TOLERANCES)
+
+
+@pytest.mark.parametrize("name", PRESET_NAMES)
+def test_measures_that_do_not_depend_on_event_timing_match_with_detected_events(presets, name):
+    gait, truth, findings, _ = presets[name]
+    trunk = _detail(findings["lean"], "trunk_angle_deg").median
+    assert trunk == pytest.approx(truth["trunk_angle_deg"], abs=1.5)
+    strike = _detail(findings["landing"], "foot_strike_angle_deg").median
+    assert strike == pytest.approx(truth["foot_strike_angle_deg"], abs=1.5)
+    assert findings["arms"].value == pytest.approx(truth["shoulder_abduction_deg"], abs=0.5)
+    assert findings["cadence"].value == pytest.approx(truth["cadence_spm"], rel=0.01)
+
+
+# ---- verdicts on the designed techniques --------------------------------------------------
+
+def test_braking_runner_gets_fix_on_lean_and_landing(presets):
+    _, _, findings, _ = presets["downhill-braking"]
+    assert findings["lean"].verdict == "fix" and findings["lean"].pattern == "back"
+    assert findings["landing"].verdict == "fix"
+
+
+def test_braking_runner_knee_is_fix_at_the_true_foot_strikes(presets):
+    _, _, _, at_truth = presets["downhill-braking"]
+    assert at_truth["knee"].verdict == "fix"
+
+
+@pytest.mark.xfail(strict=True, reason="known defect: initial contact is detected 10-30 ms early "
+                   "on landings with realistic foot retraction, where this runner's knee is "
+                   "still more bent (10 deg, truth 6 at contact): the event fix is issue 8")
+def test_braking_runner_knee_is_fix_at_the_detected_foot_strikes(presets):
+    _, _, findings, _ = presets["downhill-braking"]
+    assert findings["knee"].verdict == "fix"
+
+
+def test_waist_bend_is_told_apart_from_a_forward_lean(presets):
+    _, _, findings, _ = presets["downhill-waist-bend"]
+    assert findings["lean"].verdict == "fix" and findings["lean"].pattern == "waist"
+    _, _, good, _ = presets["downhill-good"]
+    assert good["lean"].pattern != "waist"
+
+
+def test_good_descent_lands_under_the_body(presets):
+    _, _, findings, _ = presets["downhill-good"]
+    assert findings["landing"].verdict == "good"
+    assert findings["cadence"].verdict == "good"
+
+
+def test_every_finding_is_whole(presets):
+    for gait, _, findings, _ in presets.values():
+        assert [f.check_id for f in findings.values()] == [m.INFO.id for m in CHECKS]
+        for finding in findings.values():
+            document = finding.as_dict()
+            assert document["verdict"] in ("good", "watch", "fix", "unknown")
+            assert document["n_steps"] + document["n_left_out"] <= len(gait.events)
+            if finding.verdict != "unknown":
+                assert finding.cue and finding.evidence_frames
+                assert all(0 <= f < gait.forward.n_frames for f in finding.evidence_frames)
+
+
+# ---- unknown cases ------------------------------------------------------------------------
+
+def test_walking_makes_every_running_check_unknown_with_a_reason(presets):
+    gait, _, _, _ = presets["level-good"]
+    walking = dataclasses.replace(gait, mode=GaitMode("walking", 0.0, 6, "flight time"))
+    for finding in run_checks(walking):
+        assert finding.verdict == "unknown"
+        assert "walking" in finding.reason
+
+
+def test_unknown_slope_leaves_the_lean_unjudged_but_measured(presets):
+    seq, truth, params, _ = _exact("downhill-good")
+    gait = analyze_gait(seq, camera="pan")  # no --slope, panning camera
+    lean = {f.check_id: f for f in run_checks(gait)}["lean"]
+    assert lean.verdict == "unknown" and "--slope" in lean.reason
+    assert math.isfinite(_detail(lean, "whole_body_lean_deg").median)
+
+
+def test_a_clip_too_short_for_two_strides_is_unknown():
+    seq, _, params, _ = _exact("level-good", seconds=0.5)
+    gait = analyze_gait(seq, slope_deg=0.0, camera="pan")
+    for finding in run_checks(gait):
+        assert finding.verdict == "unknown" and finding.reason
+
+
+def test_far_leg_landings_are_left_out_of_the_knee_with_their_reason(presets):
+    gait, _, findings, _ = presets["level-good"]
+    knee = findings["knee"]
+    assert knee.left_out.get("far leg (hidden side)", 0) >= 2
+    assert knee.measure.n_steps + sum(knee.left_out.values()) == len(gait.events)
+
+
+def test_arm_verdict_is_withheld_until_its_accuracy_is_good_enough(presets, monkeypatch):
+    gait, truth, _, _ = presets["downhill-braking"]
+    monkeypatch.setattr(accuracy, "MEASURED", {"shoulder_abduction_deg": (9.0, 20.0)})
+    arms = {f.check_id: f for f in run_checks(gait)}["arms"]
+    assert arms.verdict == "unknown" and "not accurate enough" in arms.reason
+    monkeypatch.setattr(accuracy, "MEASURED", {"shoulder_abduction_deg": (1.0, 2.0)})
+    arms = {f.check_id: f for f in run_checks(gait)}["arms"]
+    assert arms.verdict == "fix"  # 4 deg abduction: arms clamped tight
+    assert arms.measure.accuracy.median_abs_error == 1.0
+
+
+def test_arm_verdict_on_level_ground_is_unknown(presets, monkeypatch):
+    monkeypatch.setattr(accuracy, "MEASURED", {"shoulder_abduction_deg": (1.0, 2.0)})
+    gait, _, _, _ = presets["level-good"]
+    arms = {f.check_id: f for f in run_checks(gait)}["arms"]
+    assert arms.verdict == "unknown" and "descents" in arms.reason
+
+
+# ---- baseline -----------------------------------------------------------------------------
+
+def test_cadence_is_judged_against_the_level_baseline(presets):
+    gait, truth, _, _ = presets["downhill-braking"]  # 162 steps/min
+    quicker = Baseline(cadence_spm=180.0, lean_vs_slope_normal_deg=math.nan, source="level")
+    cadence = {f.check_id: f for f in run_checks(gait, baseline=quicker)}["cadence"]
+    assert cadence.verdict == "fix" and "against the level run (180.0)" in cadence.reason
+    same = Baseline(cadence_spm=161.0, lean_vs_slope_normal_deg=math.nan, source="level")
+    cadence = {f.check_id: f for f in run_checks(gait, baseline=same)}["cadence"]
+    assert cadence.verdict == "good"
+
+
+# ---- thresholds from TOML -----------------------------------------------------------------
+
+def test_a_threshold_from_toml_changes_the_verdict(presets, tmp_path):
+    gait, _, findings, _ = presets["downhill-good"]
+    assert findings["cadence"].verdict == "good"  # 180 steps/min
+    config = tmp_path / "strict.toml"
+    config.write_text("[cadence]\nwatch_below_spm = 185\nfix_below_spm = 182.5\n")
+    thresholds = load_thresholds(config)
+    assert thresholds == {"cadence": {"watch_below_spm": 185.0, "fix_below_spm": 182.5}}
+    cadence = {f.check_id: f for f in run_checks(gait, thresholds=thresholds)}["cadence"]
+    assert cadence.verdict == "fix"
+    assert cadence.thresholds["watch_below_spm"] == 185.0
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[kneee]\nwatch_below_deg = 1\n", "unknown check [kneee]"),
+    ("[knee]\nwatch_below = 1\n", "has no threshold 'watch_below'"),
+    ("[knee]\nwatch_below_deg = 'low'\n", "must be a number"),
+    ("[knee]\nmin_steps = 2.5\n", "must be a whole number"),
+    ("[knee\n", "not valid TOML"),
+])  # fmt: skip
+def test_bad_checks_config_names_the_problem(tmp_path, text, message):
+    config = tmp_path / "bad.toml"
+    config.write_text(text)
+    with pytest.raises(PosecheckError, match=message.replace("[", r"\[")):
+        load_thresholds(config)
+
+
+def test_every_threshold_has_a_source():
+    for module in CHECKS:
+        for name in default_thresholds(module):
+            assert module.INFO.sources.get(name), f"{module.INFO.id}.{name} has no source"
+    assert set(BY_ID) == {"lean", "knee", "landing", "arms", "cadence"}
+
+
+# ---- the finding type ---------------------------------------------------------------------
+
+def test_finding_refuses_an_unknown_verdict_without_a_reason():
+    m = Measure("x_deg", "deg", np.array([1.0, 2.0]), np.array([True, True]))
+    with pytest.raises(ValueError, match="needs a reason"):
+        Finding("x", "X", "unknown", m, cue="", why="", reason="")
+    with pytest.raises(ValueError, match="verdict must be one of"):
+        Finding("x", "X", "great", m, cue="", why="", reason="r")
+    empty = Measure("x_deg", "deg", np.array([np.nan]), np.array([True]))
+    with pytest.raises(ValueError, match="at least one measured step"):
+        Finding("x", "X", "good", empty, cue="", why="", reason="r")
+
+
+def test_measure_summary_is_median_and_interquartile_range():
+    m = Measure("x_deg", "deg", np.array([1.0, 2.0, 3.0, 4.0, np.nan, 100.0]),
+                np.array([True, True, True, True, True, False]))
+    assert m.n_steps == 4 and m.median == 2.5 and m.spread == pytest.approx(1.5)
