@@ -23,7 +23,6 @@ treadmill-side-male, park-walking-multi and treadmill-overstride-right.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import tempfile
 import time
@@ -37,12 +36,10 @@ sys.path.insert(0, str(REPO))
 from posecheck.analyze import run_analysis  # noqa: E402
 from posecheck.checks.registry import run_checks  # noqa: E402
 from posecheck.gait import analyze_gait  # noqa: E402
-from posecheck.gait.events import GaitEvents  # noqa: E402
-from posecheck.gait.steps import step_table  # noqa: E402
 from posecheck.options import AnalysisOptions  # noqa: E402
 from posecheck.synth.clip import SyntheticClip  # noqa: E402
 from posecheck.synth.matrix import split, technique_matrix  # noqa: E402
-from posecheck.synth.truth import contact_truth  # noqa: E402
+from posecheck.synth.truth import true_gait_events  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data" / "clips"
 
@@ -79,11 +76,7 @@ def designed_verdicts(clip: SyntheticClip, slope_deg: float) -> dict[str, str]:
     seq = clip.exact_pose().replace(world_m=clip.landmarks_m)
     gait = analyze_gait(seq, slope_deg=slope_deg, camera=clip.spec.camera,
                         height_m=clip.spec.height_m)
-    truth = contact_truth(clip.events())
-    k = len(truth.ic_s)
-    events = GaitEvents(truth.ic_s, truth.to_s, truth.foot, np.full(k, 0.01), np.full(k, 0.01),
-                        seq.fps)
-    gait = dataclasses.replace(gait, events=events, steps=step_table(events))
+    gait = gait.with_events(true_gait_events(clip.events(), seq.fps))
     return {f.check_id: f.verdict for f in run_checks(gait)}
 
 

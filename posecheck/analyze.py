@@ -101,11 +101,16 @@ def analyze(video: str | Path, outdir: str | Path | None = None,
     """:func:`run_analysis` then :func:`write_outputs` into ``outdir`` (default
     ``./<video name>_posecheck``)."""
     video = Path(video)
-    outdir = Path(outdir) if outdir else Path.cwd() / f"{video.stem}_posecheck"
+    outdir = Path(outdir) if outdir else default_outdir(video)
     check_writable(outdir)  # refuse an unwritable folder before the pose model runs
     analysis = run_analysis(video, options, show_progress=show_progress)
     write_outputs(analysis, outdir, show_progress=show_progress)
     return analysis
+
+
+def default_outdir(video: Path) -> Path:
+    """Where ``analyze`` writes when no folder is given: ``./<video name>_posecheck``."""
+    return Path.cwd() / f"{video.stem}_posecheck"
 
 
 def write_annotated_video(video: str | Path, pose: PoseSequence, out_path: Path, *,

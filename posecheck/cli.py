@@ -60,10 +60,10 @@ def analysis_options(args: argparse.Namespace) -> AnalysisOptions:
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from posecheck.analyze import analyze
+    from posecheck.analyze import analyze, default_outdir
 
     options = analysis_options(args)
-    outdir = args.outdir or Path.cwd() / f"{args.video.stem}_posecheck"
+    outdir = args.outdir or default_outdir(args.video)
     result = analyze(args.video, outdir, options,
                      show_progress=None if not args.quiet else False)
     if not args.quiet:

@@ -31,7 +31,7 @@ import numpy as np
 
 from posecheck import __version__
 from posecheck.checks.finding import Finding
-from posecheck.gait.analysis import GaitAnalysis, summarize
+from posecheck.gait.analysis import GaitAnalysis, json_number, summarize
 from posecheck.options import AnalysisOptions
 from posecheck.sequence import PoseSequence
 from posecheck.video import VideoInfo
@@ -71,9 +71,6 @@ class Analysis:
     def detected_fraction(self) -> float:
         return float(np.mean(self.pose.detected)) if self.pose.n_frames else 0.0
 
-    def finding(self, check_id: str) -> Finding:
-        return next(f for f in self.findings if f.check_id == check_id)
-
     def to_json(self) -> dict:
         """The ``analysis.json`` document (see the module docstring)."""
         pose = self.pose
@@ -109,11 +106,11 @@ def gait_json(gait: GaitAnalysis) -> dict:
         ic, to = float(events.ic_s[k]), float(events.to_s[k])
         rows.append({
             "foot": events.foot[k],
-            "ic_s": _number(ic), "ic_frame": int(np.argmin(np.abs(t - ic))),
-            "ic_uncertainty_s": _number(float(events.ic_uncertainty_s[k])),
-            "to_s": _number(to),
+            "ic_s": json_number(ic), "ic_frame": int(np.argmin(np.abs(t - ic))),
+            "ic_uncertainty_s": json_number(float(events.ic_uncertainty_s[k])),
+            "to_s": json_number(to),
             "to_frame": int(np.argmin(np.abs(t - to))) if math.isfinite(to) else None,
-            "to_uncertainty_s": _number(float(events.to_uncertainty_s[k])),
+            "to_uncertainty_s": json_number(float(events.to_uncertainty_s[k])),
         })
     return {**summarize(gait), "events": rows}
 
@@ -142,21 +139,21 @@ def collect_warnings(pose: PoseSequence, gait: GaitAnalysis | None, gait_error: 
         why = gait.slope.note or "not estimated"
         out.append(Notice("slope_unknown", f"the slope is unknown ({why}); give --slope so the "
                           "lean can be judged against the slope normal"))
-    inconsistent = [p for p in _problems(findings) if p]
-    if findings and len(gait.events) and len(inconsistent) > max_left_out * len(gait.events):
-        out.append(Notice("steps_left_out", f"{len(inconsistent)} of {len(gait.events)} steps "
+    inconsistent = _inconsistent_steps(findings)
+    if len(gait.events) and inconsistent > max_left_out * len(gait.events):
+        out.append(Notice("steps_left_out", f"{inconsistent} of {len(gait.events)} steps "
                           "have inconsistent events and were left out of the verdicts"))
     return tuple(out)
 
 
-def _problems(findings: tuple[Finding, ...]) -> list[str]:
-    """Steps left out of the cadence finding for inconsistent events (its only own reason is a
-    missing next contact, which is not an inconsistency)."""
+def _inconsistent_steps(findings: tuple[Finding, ...]) -> int:
+    """Steps the cadence check left out for inconsistent events (its own reason, a missing next
+    contact, is not an inconsistency)."""
     cadence = [f for f in findings if f.check_id == "cadence"]
     if not cadence:
-        return []
-    return [reason for reason, count in cadence[0].left_out.items()
-            for _ in range(count) if reason != "no next contact"]
+        return 0
+    return sum(count for reason, count in cadence[0].left_out.items()
+               if reason != "no next contact")
 
 
 def versions() -> dict[str, str]:
@@ -168,7 +165,3 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "absent"
     return out
-
-
-def _number(value: float) -> float | None:
-    return round(float(value), 4) if math.isfinite(value) else None

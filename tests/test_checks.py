@@ -23,12 +23,10 @@ from posecheck.checks.finding import Finding, Measure
 from posecheck.checks.registry import BY_ID, CHECKS, default_thresholds, run_checks
 from posecheck.errors import PosecheckError
 from posecheck.gait import analyze_gait
-from posecheck.gait.events import GaitEvents
 from posecheck.gait.running import GaitMode
-from posecheck.gait.steps import step_table
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
-from posecheck.synth.truth import contact_truth
+from posecheck.synth.truth import true_gait_events
 
 
 def _exact(preset: str, *, seconds: float = 3.0, fps: float = 60.0, **gait_overrides):
@@ -37,15 +35,6 @@ def _exact(preset: str, *, seconds: float = 3.0, fps: float = 60.0, **gait_overr
                                   fps=fps, seconds=seconds))
     seq = clip.exact_pose().replace(world_m=clip.landmarks_m)
     return seq, clip.truth_info()["metrics"], params, clip.events()
-
-
-def _true_events(gait, clip_events):
-    """``gait`` with the clip's true foot events in place of the detected ones."""
-    truth = contact_truth(clip_events)
-    k = len(truth.ic_s)
-    events = GaitEvents(truth.ic_s, truth.to_s, truth.foot, np.full(k, 0.01), np.full(k, 0.01),
-                        gait.forward.fps)
-    return dataclasses.replace(gait, events=events, steps=step_table(events))
 
 
 PRESET_NAMES = ("level-good", "downhill-good", "downhill-braking", "downhill-waist-bend")
@@ -60,7 +49,7 @@ def presets():
         gait = analyze_gait(seq, slope_deg=params.slope_deg, camera="pan")
         fine, _, _, events = _exact(name, fps=240.0)  # see the true-events test
         fine_gait = analyze_gait(fine, slope_deg=params.slope_deg, camera="pan")
-        at_truth = run_checks(_true_events(fine_gait, events))
+        at_truth = run_checks(fine_gait.with_events(true_gait_events(events, 240.0)))
         out[name] = (gait, truth, {f.check_id: f for f in run_checks(gait)},
                      {f.check_id: f for f in at_truth})
     return out

@@ -69,6 +69,12 @@ def _abduction_deg(world: np.ndarray, side: str) -> np.ndarray:
     return np.degrees(np.arcsin(np.clip(outward * (upper * lateral).sum(axis=1), -1, 1)))
 
 
+def _median_of_finite(values: np.ndarray) -> float:
+    """Median of the finite values; NaN when there are none."""
+    finite = values[np.isfinite(values)]
+    return float(np.median(finite)) if len(finite) else math.nan
+
+
 def arm_values(ctx: CheckContext) -> dict[str, np.ndarray]:
     """Per step: near arm's abduction and elbow angle (medians over the step), swing range over
     the stride that starts there."""
@@ -78,7 +84,8 @@ def arm_values(ctx: CheckContext) -> dict[str, np.ndarray]:
     out = {name: np.full(len(steps), np.nan) for name in ("abduction", "elbow", "swing")}
     series = {}
     for side in ("left", "right"):
-        shoulder, elbow, wrist = (kp[:, INDEX[f"{side}_{n}"]] for n in ("shoulder", "elbow", "wrist"))
+        shoulder, elbow, wrist = (kp[:, INDEX[f"{side}_{n}"]]
+                                  for n in ("shoulder", "elbow", "wrist"))
         series[side] = (_abduction_deg(seq.world_m, side), kin.angle_deg(shoulder, elbow, wrist),
                         kin.hang_from_vertical_deg(shoulder, elbow))
     for j, foot in enumerate(steps.foot):
@@ -89,10 +96,8 @@ def arm_values(ctx: CheckContext) -> dict[str, np.ndarray]:
         in_step = (t >= ic) & (t < ic + step)
         in_stride = (t >= ic) & (t < ic + 2 * step)
         if in_step.sum() >= 2:
-            out["abduction"][j] = np.nanmedian(abduction[in_step]) if np.isfinite(
-                abduction[in_step]).any() else np.nan
-            out["elbow"][j] = np.nanmedian(elbow[in_step]) if np.isfinite(
-                elbow[in_step]).any() else np.nan
+            out["abduction"][j] = _median_of_finite(abduction[in_step])
+            out["elbow"][j] = _median_of_finite(elbow[in_step])
         if t[-1] >= ic + 2 * step and np.isfinite(hang[in_stride]).sum() >= 4:
             out["swing"][j] = np.nanmax(hang[in_stride]) - np.nanmin(hang[in_stride])
     return out

@@ -122,10 +122,6 @@ def evidence_frames(m: Measure, frames: np.ndarray, *, count: int = 3) -> tuple[
     return tuple(int(frames[j]) for j in sorted(order[:count]) if frames[j] >= 0)
 
 
-def empty_measure(id_: str, unit: str, k: int) -> Measure:
-    return measure(id_, unit, np.full(k, math.nan), np.zeros(k, dtype=bool))
-
-
 def too_few(m: Measure, min_steps: int) -> str:
     """The reason a measure cannot be judged from its counted steps, or ``""``."""
     if m.n_steps >= min_steps:

@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from posecheck.gait.analysis import json_number
+
 VERDICTS = ("good", "watch", "fix", "unknown")
 
 
@@ -26,8 +28,8 @@ class Accuracy:
     source: str
 
     def as_dict(self) -> dict:
-        return {"median_abs_error": _number(self.median_abs_error),
-                "p90_abs_error": _number(self.p90_abs_error), "source": self.source}
+        return {"median_abs_error": json_number(self.median_abs_error),
+                "p90_abs_error": json_number(self.p90_abs_error), "source": self.source}
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -75,12 +77,12 @@ class Measure:
         return float(q75 - q25)
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "unit": self.unit, "value": _number(self.median),
-                "spread": _number(self.spread), "n_steps": self.n_steps,
+        return {"id": self.id, "unit": self.unit, "value": json_number(self.median),
+                "spread": json_number(self.spread), "n_steps": self.n_steps,
                 "accuracy": self.accuracy.as_dict() if self.accuracy else None,
                 "description": self.description,
-                "timing_uncertainty": _number(self.timing_uncertainty),
-                "per_step": [_number(v) for v in self.per_step]}
+                "timing_uncertainty": json_number(self.timing_uncertainty),
+                "per_step": [json_number(v) for v in self.per_step]}
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -127,18 +129,13 @@ class Finding:
         m = self.measure
         return {
             "id": self.check_id, "name": self.name, "verdict": self.verdict,
-            "value": _number(m.median), "unit": m.unit, "measure": m.id,
-            "spread": _number(m.spread), "n_steps": m.n_steps,
+            "value": json_number(m.median), "unit": m.unit, "measure": m.id,
+            "spread": json_number(m.spread), "n_steps": m.n_steps,
             "n_left_out": int(sum(self.left_out.values())), "left_out": dict(self.left_out),
             "accuracy": m.accuracy.as_dict() if m.accuracy else None,
             "cue": self.cue, "why": self.why, "reason": self.reason, "pattern": self.pattern,
             "thresholds": dict(self.thresholds),
             "evidence_frames": [int(f) for f in self.evidence_frames],
-            "per_step": [_number(v) for v in m.per_step],
+            "per_step": [json_number(v) for v in m.per_step],
             "details": [d.as_dict() for d in self.details],
         }
-
-
-def _number(value: float) -> float | None:
-    value = float(value)
-    return round(value, 4) if math.isfinite(value) else None

@@ -150,6 +150,6 @@ def check(ctx: CheckContext, *, reference_level_deg: float = 9.0, watch_back_deg
     reason = (f"lean {m.median:+.1f} deg against the slope normal, {-behind:+.1f} deg from "
               f"{ref_source} ({reference:.1f} deg); waist bend {waist:.1f} deg; "
               f"{m.n_steps} steps")
-    cue = PATTERN_CUES.get(pattern, INFO.cues["good"]) if verdict != "good" else INFO.cues["good"]
+    cue = INFO.cues["good"] if verdict == "good" else PATTERN_CUES[pattern]
     return INFO.finding(verdict, m, reason, cue=cue, details=details, left_out=left_out,
                         evidence_frames=evidence_frames(m, steps.mid_frame), pattern=pattern)

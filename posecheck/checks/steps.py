@@ -14,8 +14,14 @@ import math
 
 import numpy as np
 
+from posecheck import landmarks as lm
 from posecheck.gait.analysis import GaitAnalysis
 from posecheck.overlay import near_side
+
+
+#: Hips, knees and ankles: the landmarks a step's measures need at its contact.
+LEG_JOINTS = [lm.LEFT_HIP, lm.RIGHT_HIP, lm.LEFT_KNEE, lm.RIGHT_KNEE, lm.LEFT_ANKLE,
+              lm.RIGHT_ANKLE]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -109,7 +115,7 @@ def collect_steps(gait: GaitAnalysis, *,
         frame = ic_frame[j]
         if frame < edge_frames or frame > len(t) - 1 - edge_frames:
             problems.append("at the clip's edge")
-        elif not np.isfinite(keypoints_ic[j]).all(axis=-1)[[23, 24, 25, 26, 27, 28]].all():
+        elif not np.isfinite(keypoints_ic[j][LEG_JOINTS]).all():
             problems.append("legs not found at the contact")
         elif np.isfinite(table.contact_s[j]) and not (
                 min_contact_s <= table.contact_s[j] <= max_contact_s):

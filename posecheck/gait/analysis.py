@@ -39,6 +39,14 @@ class GaitAnalysis:
     def is_running(self) -> bool:
         return self.mode.mode == "running"
 
+    def with_events(self, events: GaitEvents) -> GaitAnalysis:
+        """A copy with other foot events (e.g. a synthetic clip's true ones), and the steps,
+        cadence and running-or-walking that follow from them."""
+        steps = step_table(events)
+        return dataclasses.replace(self, events=events, steps=steps,
+                                   cadence_spm=cadence_spm(events.ic_s),
+                                   mode=classify_gait(steps, events))
+
     @property
     def com_image_px(self) -> np.ndarray:
         """(n, 2) CoM in the original image's pixels (mirrored back when the clip was)."""
@@ -95,17 +103,19 @@ def summarize(gait: GaitAnalysis) -> dict:
     slope and scale with their sources, event uncertainty and the step table."""
     return {
         "mode": gait.mode.mode,
-        "cadence_spm": _number(gait.cadence_spm),
+        "cadence_spm": json_number(gait.cadence_spm),
         "contacts": len(gait.events),
         "facing": "right" if gait.direction.facing > 0 else "left",
-        "slope_deg": _number(gait.slope.deg), "slope_source": gait.slope.source,
-        "scale_source": gait.scale.source, "leg_length_px": _number(gait.scale.leg_length_px),
-        "event_uncertainty_frames": _number(float(gait.events.ic_uncertainty_frames[0]))
+        "slope_deg": json_number(gait.slope.deg), "slope_source": gait.slope.source,
+        "scale_source": gait.scale.source,
+        "leg_length_px": json_number(gait.scale.leg_length_px),
+        "event_uncertainty_frames": json_number(float(gait.events.ic_uncertainty_frames[0]))
         if len(gait.events) else None,
-        "steps": [{k: _number(v) if isinstance(v, float) else v for k, v in row.items()}
+        "steps": [{k: json_number(v) if isinstance(v, float) else v for k, v in row.items()}
                   for row in gait.steps.rows()],
     }
 
 
-def _number(value: float) -> float | None:
+def json_number(value: float) -> float | None:
+    """A float for JSON: rounded to 4 decimals, None for NaN or infinity."""
     return round(float(value), 4) if math.isfinite(value) else None

@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 
 from posecheck.errors import PosecheckError
+from posecheck.gait.events import GaitEvents
 from posecheck.kinematics import angle_deg
 from posecheck.landmarks import INDEX
 from posecheck.mocap import ContactTruth
@@ -284,6 +285,15 @@ def contact_truth(events: dict[str, dict[str, list]]) -> ContactTruth:
     rows.sort()
     return ContactTruth(np.array([r[0] for r in rows]), np.array([r[1] for r in rows]),
                         tuple(r[2] for r in rows))
+
+
+def true_gait_events(events: dict[str, dict[str, list]], fps: float) -> GaitEvents:
+    """A clip's true events as the detector's result type (zero uncertainty), to measure what
+    reads the events without the detector's error: ``gait.with_events(true_gait_events(...))``.
+    """
+    truth = contact_truth(events)
+    exact = np.zeros(len(truth.ic_s))
+    return GaitEvents(truth.ic_s, truth.to_s, truth.foot, exact, exact.copy(), fps)
 
 
 def px_per_m(landmarks_px: np.ndarray, landmarks_m: np.ndarray) -> np.ndarray:
