@@ -36,6 +36,7 @@ from pathlib import Path
 from posecheck import cleaning, tracking
 from posecheck.checks.registry import run_checks
 from posecheck.errors import PosecheckError
+from posecheck.footage import capture_fps, slow_motion_factor
 from posecheck.gait.analysis import analyze_gait
 from posecheck.options import AnalysisOptions
 from posecheck.outputs import StagedOutput, check_writable
@@ -59,10 +60,17 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
     tracks = tracking.link_tracks(frames.people, frames.time_s)
     chosen = tracking.choose_track(tracks, options.person, fps=frames.info.fps)
     raw = tracking.track_to_sequence(chosen, tracks, frames)
+    capture = capture_fps(video)
+    slow_motion = (options.slow_motion if options.slow_motion is not None
+                   else slow_motion_factor(capture, raw.fps))
+    raw = raw.replace(meta={**raw.meta, "capture_fps": capture, "slow_motion": slow_motion})
     pose = cleaning.clean(raw)
+    gait_options = options.gait_kwargs()
+    if gait_options["camera"] is None and (raw.meta.get("footage") or {}).get("panning"):
+        gait_options["camera"] = "pan"  # the background moves: the camera pans or follows
     gait, gait_error = None, ""
     try:
-        gait = analyze_gait(pose, **options.gait_kwargs())
+        gait = analyze_gait(real_time(pose, slow_motion), **gait_options)
     except PosecheckError as exc:
         gait_error = str(exc)
     findings = (run_checks(gait, thresholds=options.thresholds, baseline=options.baseline)
@@ -72,6 +80,13 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
         person_id=chosen.id, people=raw.meta["people"], gait=gait, gait_error=gait_error,
         findings=findings, warnings=collect_warnings(pose, gait, gait_error, findings),
         pose_seconds=frames.seconds, total_seconds=time.monotonic() - started)
+
+
+def real_time(pose: PoseSequence, slow_motion: float) -> PoseSequence:
+    """The sequence on the real clock of a clip that plays ``slow_motion`` times slower."""
+    if slow_motion == 1.0:
+        return pose
+    return pose.replace(time_s=pose.time_s / slow_motion, fps=pose.fps * slow_motion)
 
 
 def write_outputs(analysis: Analysis, outdir: str | Path, *,

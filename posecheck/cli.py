@@ -43,6 +43,10 @@ def _register_analyze(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--baseline", type=Path, default=None, metavar="ANALYSIS",
                         help="the runner's own level run (its analysis.json or output folder): "
                         "cadence and lean are judged against it")
+    parser.add_argument("--slow-motion", type=float, default=None, metavar="FACTOR",
+                        help="the clip plays FACTOR times slower than real time (e.g. 8 for 240 "
+                        "fps slow motion played at 30); times are reported in real time "
+                        "(default: from the file's capture rate when it gives one, else 1)")
     add_gait_options(parser)
     parser.set_defaults(func=_run_analyze)
 
@@ -56,7 +60,7 @@ def analysis_options(args: argparse.Namespace) -> AnalysisOptions:
         **gait_options(args), person=args.person, model_path=args.model,
         thresholds=load_thresholds(args.checks_config) if args.checks_config else {},
         baseline=load_baseline(args.baseline) if args.baseline else None,
-        write_video=not args.no_video)
+        write_video=not args.no_video, slow_motion=args.slow_motion)
 
 
 def _run_analyze(args: argparse.Namespace) -> int:

@@ -57,7 +57,8 @@ class AnalysisOptions:
     ``"pan"`` or None (inferred); ``camera_roll_deg``; ``sex`` (CoM segment table); ``person``:
     whom to follow; ``model_path``: another PoseLandmarker ``.task``; ``thresholds``: check id
     -> threshold overrides (:func:`posecheck.checks.config.load_thresholds`); ``baseline``:
-    the runner's level run; ``write_video``: the annotated video.
+    the runner's level run; ``write_video``: the annotated video; ``slow_motion``: how many
+    times slower than real time the clip plays (None: as the file's capture rate says, else 1).
     """
 
     height_m: float | None = None
@@ -70,8 +71,12 @@ class AnalysisOptions:
     thresholds: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)
     baseline: Baseline | None = None
     write_video: bool = True
+    slow_motion: float | None = None
 
     def __post_init__(self) -> None:
+        if self.slow_motion is not None and not 1.0 <= self.slow_motion <= 32.0:  # phones film up to 960 fps for 30 fps playback
+            raise UsageError(f"--slow-motion is how many times slower than real time the clip "
+                             f"plays (1-32), got {self.slow_motion:g}")
         if self.height_m is not None and not 0.5 <= self.height_m <= 2.5:
             raise UsageError(f"--height is the runner's height in metres (0.5-2.5), got "
                                  f"{self.height_m:g}")
@@ -101,4 +106,5 @@ class AnalysisOptions:
                 "person": self.person,
                 "model": str(self.model_path) if self.model_path else "bundled",
                 "thresholds": self.thresholds,
-                "baseline": self.baseline.source if self.baseline else None}
+                "baseline": self.baseline.source if self.baseline else None,
+                "slow_motion": self.slow_motion}

@@ -1,20 +1,40 @@
 """The pose stage: every person MediaPipe finds in every frame, then the runner's track.
 
-``detect_people`` runs MediaPipe's PoseLandmarker (Tasks API, VIDEO mode, several poses per frame)
-over a streamed clip and keeps each frame's detections. ``extract_pose`` adds the tracking step
-(:mod:`posecheck.tracking`) and returns the runner's raw :class:`~posecheck.sequence.PoseSequence`;
-cleaning is a separate stage (:mod:`posecheck.cleaning`).
+``detect_people`` runs MediaPipe's PoseLandmarker (Tasks API, several poses per frame) over a
+streamed clip and keeps each frame's detections. It looks twice:
+
+1. *Whole frames* (VIDEO mode, which tracks people between frames). Unless someone large was
+   found in every frame since, it also *searches* a frame every ``search_every_s`` in
+   overlapping square tiles (:func:`posecheck.crop.tile_boxes`): the model shrinks a frame to
+   224 px, and a runner a fifth of the height of a wide frame is then too small to be found.
+2. *Closer*, only for people small in the frame: the runner candidates (the first look's
+   best-scoring tracks by the ``"auto"`` rule of :func:`posecheck.tracking.choose_track`) are
+   followed through the clip again in crops about twice their height
+   (:func:`posecheck.crop.body_box`), where the model sees them several times larger, each
+   candidate by its own VIDEO-mode model. A crop's landmarks are mapped back to frame pixels,
+   replace that person's whole-frame fits, and are marked as one *chain* while the crop keeps
+   finding the person frame after frame, which :func:`posecheck.tracking.link_tracks` keeps
+   on one track.
+
+A clip whose runner is large in the frame is neither searched nor cropped, and costs what the
+whole-frame look costs. ``extract_pose`` adds the tracking step (:mod:`posecheck.tracking`) and
+returns the runner's raw :class:`~posecheck.sequence.PoseSequence`; cleaning is a separate stage
+(:mod:`posecheck.cleaning`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 
 import numpy as np
 
 from posecheck import quiet  # noqa: F401  (sets the native log levels before mediapipe loads)
+from posecheck import crop, tracking
+from posecheck.crop import Anchor, CropBox
 from posecheck.errors import PosecheckError
+from posecheck.footage import Footage, FootageMonitor
 from posecheck.landmarks import N_LANDMARKS
 from posecheck.models import DEFAULT_MODEL
 from posecheck.progress import Progress
@@ -29,6 +49,8 @@ class Detection:
     keypoints_px: np.ndarray  # (33, 2) image pixels
     visibility: np.ndarray  # (33,)
     world_m: np.ndarray  # (33, 3) metres, hip-centred
+    chain: int | None = None  # id of a closer look's unbroken run of fits of one person (None:
+    # whole frame or tile search); see posecheck.tracking.link_tracks
 
     @property
     def hip_px(self) -> np.ndarray:
@@ -49,13 +71,18 @@ class PeopleFrames:
     people: list[list[Detection]]  # people[i] = detections in frame i
     model: str
     seconds: float  # wall time of detection
+    n_cropped: int = 0  # model runs on crops (searches and closer looks), for speed reports
+    footage: Footage | None = None  # scene cuts, repeated frames, camera motion
 
 
 class PoseDetector:
-    """MediaPipe PoseLandmarker in VIDEO mode; one instance per clip (it tracks between frames)."""
+    """MediaPipe PoseLandmarker. In VIDEO mode (the default) it tracks people between frames, so
+    one instance serves one stream of images whose content moves smoothly (one clip's frames, or
+    crops that follow one person); IMAGE mode treats every image afresh (search tiles)."""
 
     def __init__(self, model_path: str | Path | None = None, *, num_poses: int = 3,
-                 min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
+                 min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5,
+                 video: bool = True):
         # num_poses 3: enough for a runner passing other people; each extra pose costs little
         # when absent. 0.5 confidences are MediaPipe's own defaults.
         path = Path(model_path) if model_path else DEFAULT_MODEL
@@ -64,9 +91,10 @@ class PoseDetector:
         with quiet.native_stderr_silenced():
             from mediapipe.tasks.python import BaseOptions, vision
 
+            mode = vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE
             options = vision.PoseLandmarkerOptions(
                 base_options=BaseOptions(model_asset_path=str(path)),
-                running_mode=vision.RunningMode.VIDEO,
+                running_mode=mode,
                 num_poses=num_poses,
                 min_pose_detection_confidence=min_detection_confidence,
                 min_pose_presence_confidence=min_detection_confidence,
@@ -77,27 +105,25 @@ class PoseDetector:
             except (RuntimeError, ValueError) as exc:
                 raise PosecheckError(f"{path}: not a usable PoseLandmarker model ({exc})") from exc
         self.model_path = path
+        self.video = video
         self._last_ms = -1
 
-    def detect(self, rgb: np.ndarray, time_s: float) -> list[Detection]:
-        """All people in one upright RGB frame; ``time_s`` must increase from call to call."""
+    def detect(self, rgb: np.ndarray, time_s: float = 0.0, *,
+               box: CropBox | None = None) -> list[Detection]:
+        """All people in one upright RGB frame, or in the part ``box`` of it; landmarks in frame
+        pixels. In VIDEO mode ``time_s`` must increase from call to call."""
         import mediapipe as mp
 
-        # MediaPipe needs strictly increasing integer milliseconds
-        time_ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)
-        self._last_ms = time_ms
-        height, width = rgb.shape[:2]
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        result = self._landmarker.detect_for_video(image, time_ms)
-        detections = []
-        for person, world in zip(result.pose_landmarks, result.pose_world_landmarks):
-            xyv = np.array([(p.x, p.y, p.visibility) for p in person], dtype=float)
-            if xyv.shape[0] != N_LANDMARKS:
-                continue
-            keypoints = xyv[:, :2] * (width, height)
-            world_m = np.array([(p.x, p.y, p.z) for p in world], dtype=float)
-            detections.append(Detection(keypoints, np.nan_to_num(xyv[:, 2], nan=0.0), world_m))
-        return detections
+        box = box or CropBox.whole(rgb.shape[1], rgb.shape[0])
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=box.cut(rgb))
+        if self.video:
+            # MediaPipe needs strictly increasing integer milliseconds
+            time_ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)
+            self._last_ms = time_ms
+            result = self._landmarker.detect_for_video(image, time_ms)
+        else:
+            result = self._landmarker.detect(image)
+        return _detections(result, box)
 
     def close(self) -> None:
         self._landmarker.close()
@@ -109,28 +135,300 @@ class PoseDetector:
         self.close()
 
 
-def detect_people(video_path: str | Path, *, model_path: str | Path | None = None,
-                  num_poses: int = 3, show_progress: bool | None = None) -> PeopleFrames:
-    """Run the pose model on every frame of a clip (streamed; memory holds landmarks only)."""
-    import time
+def _detections(result, box: CropBox) -> list[Detection]:
+    """MediaPipe's poses as Detections in frame pixels.
 
+    A pose whose hip midpoint lies outside the image the model was given is dropped: the model
+    then fitted a body to something at the image's edge (on the tripod sprint clip, where a
+    white line is burned in near the left edge, a person three times the runner's size with the
+    hips about 100 px left of the frame, in 70 % of frames) or to a person mostly out of view,
+    whose hips it can only guess.
+    """
+    detections = []
+    for person, world in zip(result.pose_landmarks, result.pose_world_landmarks):
+        xyv = np.array([(p.x, p.y, p.visibility) for p in person], dtype=float)
+        if xyv.shape[0] != N_LANDMARKS:
+            continue
+        keypoints = box.to_frame_px(xyv[:, :2])
+        if not box.contains(keypoints[23:25].mean(axis=0)):
+            continue
+        world_m = np.array([(p.x, p.y, p.z) for p in world], dtype=float)
+        detections.append(Detection(keypoints, np.nan_to_num(xyv[:, 2], nan=0.0), world_m))
+    return detections
+
+
+def _merge(detections: list[Detection], newcomers: list[Detection], *, replace: bool,
+           same_hips_torsos: float = 0.5) -> list[Detection]:
+    """``detections`` plus each newcomer that is not a fit of a body already there; with
+    ``replace`` a newcomer (a closer look) takes the place of the fits of its body instead.
+
+    With ``replace``, a fit whose hips lie within ``same_hips_torsos`` torso lengths of the
+    newcomer's also counts as its body: the whole-frame model's poor fits of a small runner can
+    differ from the closer fit by more than :func:`posecheck.tracking.same_person` allows (on
+    the 40-yard dash clip, a fit 0.2 torso lengths from the crop's hips had landmarks 1.4 torso
+    lengths away), and a leftover fit beside the runner's can take over the runner's track."""
+    merged = list(detections)
+    for new in newcomers:
+        same = [d for d in merged if tracking.same_person(new, d) or (
+            replace and np.linalg.norm(d.hip_px - new.hip_px) <= same_hips_torsos * new.size_px)]
+        if same and not replace:
+            continue
+        merged = [d for d in merged if not any(d is s for s in same)] + [new]
+    return merged
+
+
+def _someone_large(detections: list[Detection], info: VideoInfo, *, side_torsos: float,
+                   min_gain: float) -> bool:
+    """Whether someone found is large enough for the whole frame to suffice: a crop around
+    them would show them less than ``min_gain`` times larger (:func:`crop.crop_gain`)."""
+    return any(crop.crop_gain(d.size_px, info.width, info.height, side_torsos=side_torsos)
+               < min_gain for d in detections)
+
+
+def _look_at_whole_frames(video_path: str | Path, info: VideoInfo, *, model_path, num_poses: int,
+                          search_every_s: float, side_torsos: float, min_gain: float,
+                          progress: Progress, monitor: FootageMonitor | None = None):
+    """First look: the whole-frame model on every frame, plus a tile search every
+    ``search_every_s`` unless someone large was found in every frame since the last search (a
+    clip of a large runner is never searched). Returns times, people, the number of tiles run
+    and the model's path."""
+    times, people, n_tiles = [], [], 0
+    tiles = crop.tile_boxes(info.width, info.height)
+    last_search_s, large_throughout = -np.inf, True
+    with PoseDetector(model_path, num_poses=num_poses) as whole, \
+            PoseDetector(model_path, num_poses=num_poses, video=False) as searcher:
+        for frame in iter_frames(video_path):
+            if monitor is not None:  # what the pixels say about the filming (footage.py)
+                monitor.update(frame.rgb, frame.time_s)
+            found = whole.detect(frame.rgb, frame.time_s)
+            large_throughout &= _someone_large(found, info, side_torsos=side_torsos,
+                                               min_gain=min_gain)
+            due = frame.time_s - last_search_s >= search_every_s - 1e-6
+            if search_every_s < np.inf and due and not large_throughout:
+                last_search_s, large_throughout = frame.time_s, True
+                found = _merge(found, _search(frame.rgb, tiles, searcher, info,
+                                              side_torsos=side_torsos, min_gain=min_gain),
+                               replace=False)
+                n_tiles += len(tiles)
+            times.append(frame.time_s)
+            people.append(found)
+            progress.update()
+    return np.asarray(times, dtype=float), people, n_tiles, whole.model_path
+
+
+def _search(rgb: np.ndarray, tiles: list[CropBox], searcher: PoseDetector, info: VideoInfo, *,
+            side_torsos: float, min_gain: float) -> list[Detection]:
+    """The people found in the tiles of one frame that are small in the frame. A tile search
+    is for people too small for the whole-frame model; a large fit found only in a tile is
+    mostly scenery cut by the tile's edge (on a synthetic panning clip, trees, fitted as people
+    with torsos five times the runner's)."""
+    found: list[Detection] = []
+    for box in tiles:
+        small = [d for d in searcher.detect(rgb, box=box)
+                 if not _someone_large([d], info, side_torsos=side_torsos, min_gain=min_gain)]
+        found = _merge(found, small, replace=False)
+    return found
+
+
+@dataclasses.dataclass
+class _Follower:
+    """One candidate looked at closer: the planned frames and expected places from the first
+    look, its own VIDEO-mode model, and the last closer fit, which places the next crop better
+    than the first look's interpolation (held frames of a slowed clip made a velocity-led crop
+    jump off the runner).
+
+    Crops that follow one person keep that person in place, so MediaPipe's VIDEO mode tracks
+    them from crop to crop; measured while tuning, IMAGE mode (every crop afresh) found the
+    40-yard dash athlete in 57 % of frames against 98 %, the tripod sprinter in all with both,
+    and was no faster. The model is asked for 2 poses: with 1 it locked onto an official in
+    the crop around the athlete's 3-point stance (41 % of frames); 3 found no more and cost
+    about a tenth more time."""
+
+    plan: dict[int, Anchor]
+    detector: PoseDetector
+    first_chain: int  # chain ids of this follower's runs: first_chain, first_chain + 1, ...
+    chain: int = -1
+    last_frame: int = -10
+    last: Detection | None = None  # the last closer fit
+    torsos_px: list[float] = dataclasses.field(default_factory=list)
+
+    def continues(self, i: int, *, max_missed: int = 2) -> bool:
+        """Whether a closer fit at most ``max_missed`` frames back is there to go on from (its
+        chain goes on too). ``max_missed`` 2: the crop misses the runner for a frame or two
+        where they pass in front of other people (the 40-yard dash clip), and restarting from
+        the first look's anchors there put the crop on the people behind; with 0, the athlete
+        was found in 96, 40, 99 and 57 % of frames with crops of 7, 6, 5 and 9 torsos, with 2 in
+        97, 62, 99 and 95 %."""
+        return self.last is not None and i - self.last_frame <= max_missed + 1
+
+    def expected(self, i: int) -> Anchor:
+        """Where to crop in frame ``i``: at the last closer fit if it is recent
+        (:meth:`continues`; its torso the median of the last five fits), else at the first
+        look's anchor."""
+        if self.continues(i):
+            return Anchor(self.last.hip_px, float(np.median(self.torsos_px)))
+        return self.plan[i]
+
+    def pick(self, i: int, detections: list[Detection]) -> Detection | None:
+        """This frame's fit of the followed person among ``detections`` (:func:`_pick`)."""
+        return _pick(detections, self.expected(i))
+
+    def update(self, i: int, det: Detection) -> Detection:
+        """Take ``det`` as this frame's fit; returns it marked with the follower's chain (a new
+        chain unless it :meth:`continues` from a recent fit)."""
+        if not self.continues(i) or self.chain < 0:
+            self.chain = self.first_chain if self.chain < 0 else self.chain + 1
+        self.last_frame, self.last = i, det
+        self.torsos_px = (self.torsos_px + [det.size_px])[-5:]
+        return det if det.chain is not None else dataclasses.replace(det, chain=self.chain)
+
+
+def _pick(detections: list[Detection], expected: Anchor, *, max_offset_torsos: float = 1.5,
+          max_size_ratio: float = 1.6) -> Detection | None:
+    """The upright fit nearest the expected hips, if within ``max_offset_torsos`` torso lengths
+    of them and ``max_size_ratio`` of the expected torso length; a crop can hold other people
+    too. The gates are those of :func:`posecheck.tracking.link_tracks`, a half wider for the
+    first look's interpolation. (Gates on the change from the previous fit, hips rising more
+    than 0.4 torso lengths or landmarks moving more than 1.0, moved the 40-yard dash results by
+    a few frames either way and were left out.)"""
+    torso = max(expected.torso_px, 1.0)
+    best, best_distance = None, max_offset_torsos * torso
+    for det in detections:
+        ratio = max(det.size_px, 1.0) / torso
+        distance = float(np.linalg.norm(det.hip_px - expected.hip_px))
+        if (tracking.upright(det) and 1 / max_size_ratio <= ratio <= max_size_ratio
+                and distance <= best_distance):
+            best, best_distance = det, distance
+    return best
+
+
+def _crop_plans(people: list[list[Detection]], time_s: np.ndarray, info: VideoInfo, *,
+                side_torsos: float, min_gain: float, reach_s: float,
+                min_score_frac: float = 0.1, max_candidates: int = 3) -> list[dict[int, Anchor]]:
+    """The frames in which to look closer at each runner candidate, and where
+    (:func:`crop.plan_crops`).
+
+    Candidates: the first look's tracks small enough somewhere for a crop to help, best
+    ``"auto"`` score (:meth:`posecheck.tracking.Track.score`) first, at most
+    ``max_candidates``, each scoring at least ``min_score_frac`` of the best of them (large
+    people, whom the whole-frame model finds anyway, do not compete). The first look can split a
+    small runner's track or mix in a bystander (on the 40-yard dash clip, where the athlete runs
+    past officials during a fast pan, the best track began in a tangle of fits of the officials
+    behind him, and his start, in the blocks, was a track scoring 15 % of the best), so its best
+    track alone misses part of the run; the final choice is made after the closer look, among
+    candidates all looked at alike. Three candidates cover a split start, the rest of the run
+    and one bystander; each costs one model run per planned frame.
+    """
+    tracks = tracking.link_tracks(people, time_s)
+    reach_frames = int(round(reach_s * info.fps))
+    planned = []
+    for track in tracks:
+        plan = crop.plan_crops(track.frames, track.hip_px, track.size_px, len(people),
+                               info.width, info.height, reach_frames=reach_frames,
+                               side_torsos=side_torsos, min_gain=min_gain)
+        if plan:
+            planned.append((track.score(info.fps), track.id, plan))
+    if not planned:
+        return []
+    best = max(score for score, _, _ in planned)
+    planned.sort(key=lambda item: (-item[0], item[1]))
+    return [plan for score, _, plan in planned[:max_candidates] if score >= min_score_frac * best]
+
+
+def _look_closer(video_path: str | Path, info: VideoInfo, people: list[list[Detection]],
+                 plans: list[dict[int, Anchor]], *, model_path, side_torsos: float,
+                 progress: Progress) -> tuple[list[list[Detection]], int]:
+    """Second look: each candidate's crop in each of its planned frames (:func:`_follow`).
+    Returns the people with the closer fits in, and the number of crops run."""
+    people = [list(p) for p in people]
+    # chain ids: follower k numbers its runs from k * n_frames (a follower has fewer runs)
+    followers = [_Follower(plan, PoseDetector(model_path, num_poses=2), k * len(people))
+                 for k, plan in enumerate(plans)]
+    last = max(max(plan) for plan in plans)
+    n_crops = 0
+    try:
+        for frame in iter_frames(video_path):
+            if frame.index > last:
+                break
+            due = [f for f in followers if frame.index in f.plan]
+            if due:
+                people[frame.index], n = _follow(frame, due, people[frame.index], info,
+                                                 side_torsos=side_torsos)
+                n_crops += n
+                progress.update()
+    finally:
+        for follower in followers:
+            follower.detector.close()
+    return people, n_crops
+
+
+def _follow(frame, followers: list[_Follower], detections: list[Detection], info: VideoInfo,
+            *, side_torsos: float) -> tuple[list[Detection], int]:
+    """One frame of the closer look: each follower's fit (from its crop, or one another
+    follower already found there: two pieces of one split track) replaces the whole-frame fits
+    of its person. Returns the frame's detections and the number of crops run."""
+    closer: list[Detection] = []
+    n_crops = 0
+    for follower in followers:
+        det = follower.pick(frame.index, closer)
+        if det is None:
+            expected = follower.expected(frame.index)
+            box = crop.body_box(expected.hip_px, expected.torso_px, info.width, info.height,
+                                side_torsos=side_torsos)
+            det = follower.pick(frame.index,
+                                follower.detector.detect(frame.rgb, frame.time_s, box=box))
+            n_crops += 1
+        if det is not None:
+            shared = any(det is c for c in closer)
+            det = follower.update(frame.index, det)
+            if not shared:
+                closer.append(det)
+    return _merge(detections, closer, replace=True), n_crops
+
+
+def detect_people(video_path: str | Path, *, model_path: str | Path | None = None,
+                  num_poses: int = 3, show_progress: bool | None = None,
+                  look_closer: bool = True, search_every_s: float = 1 / 3,
+                  side_torsos: float = 7.0, min_gain: float = 2.5,
+                  reach_s: float = 1.0) -> PeopleFrames:
+    """Run the pose model on every frame of a clip (streamed; memory holds landmarks only), with
+    tile searches and a closer look at a small runner (module docstring).
+
+    ``search_every_s`` 1/3 s: a search costs about ten model runs, and tracks link detections
+    up to 0.5 s apart (:func:`posecheck.tracking.link_tracks`), so searches alone keep a small
+    runner's track whole. ``side_torsos`` and ``min_gain``: see :func:`crop.body_box` and
+    :func:`crop.plan_crops`. ``reach_s`` 1 s: how long before a candidate's first and after
+    their last detection they are looked for where they were (a sprinter in the blocks before
+    the first fit). ``look_closer`` False gives the whole-frame look alone (no searches, no
+    crops).
+    """
     info = probe(video_path)
-    times, people = [], []
     started = time.monotonic()
     with quiet.native_stderr_silenced():
         progress = Progress("pose", info.n_frames, enabled=show_progress)
-        with PoseDetector(model_path, num_poses=num_poses) as detector:
-            for frame in iter_frames(video_path):
-                times.append(frame.time_s)
-                people.append(detector.detect(frame.rgb, frame.time_s))
-                progress.update()
+        monitor = FootageMonitor()
+        times, people, n_tiles, model = _look_at_whole_frames(
+            video_path, info, model_path=model_path, num_poses=num_poses,
+            search_every_s=search_every_s if look_closer else np.inf, side_torsos=side_torsos,
+            min_gain=min_gain, progress=progress, monitor=monitor)
         progress.close()
+        plans = (_crop_plans(people, times, info, side_torsos=side_torsos, min_gain=min_gain,
+                             reach_s=reach_s) if look_closer else [])
+        n_crops = 0
+        if plans:
+            progress = Progress("pose, closer", len(set().union(*plans)), enabled=show_progress)
+            people, n_crops = _look_closer(video_path, info, people, plans,
+                                           model_path=model_path, side_torsos=side_torsos,
+                                           progress=progress)
+            progress.close()
     return PeopleFrames(
         info=info,
-        time_s=np.asarray(times, dtype=float),
+        time_s=times,
         people=people,
-        model=str(detector.model_path.name),
+        model=str(model.name),
         seconds=time.monotonic() - started,
+        n_cropped=n_tiles + n_crops,
+        footage=monitor.result() if times.size else None,
     )
 
 
@@ -143,8 +441,6 @@ def extract_pose(video_path: str | Path, *, model_path: str | Path | None = None
     (the default rule of :func:`posecheck.tracking.choose_track`), ``"largest"``, ``"sideways"``,
     or a track id from a previous run's ``people.json``.
     """
-    from posecheck import tracking
-
     frames = detect_people(video_path, model_path=model_path, num_poses=num_poses,
                            show_progress=show_progress)
     tracks = tracking.link_tracks(frames.people, frames.time_s)

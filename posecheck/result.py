@@ -32,6 +32,7 @@ import numpy as np
 from posecheck import __version__
 from posecheck.checks.finding import Finding
 from posecheck.gait.analysis import GaitAnalysis, json_number, summarize
+from posecheck.gait.plausibility import SIDE_VIEW_LIMIT_DEG
 from posecheck.options import AnalysisOptions
 from posecheck.sequence import PoseSequence
 from posecheck.video import VideoInfo
@@ -81,7 +82,10 @@ class Analysis:
             "versions": versions(),
             "video": {"path": str(self.video), "frames": pose.n_frames, "fps": pose.fps,
                       "frame_size": list(pose.frame_size), "duration_s": round(duration, 3),
-                      "codec": self.info.codec},
+                      "codec": self.info.codec,
+                      "capture_fps": pose.meta.get("capture_fps"),
+                      "slow_motion": float(pose.meta.get("slow_motion", 1.0)),
+                      "footage": pose.meta.get("footage") or {}},
             "settings": self.options.as_dict(),
             "runner": {"person_id": self.person_id, "people_seen": len(self.people),
                        "detected_fraction": round(self.detected_fraction, 4)},
@@ -119,6 +123,10 @@ def collect_warnings(pose: PoseSequence, gait: GaitAnalysis | None, gait_error: 
                      findings: tuple[Finding, ...], *,
                      min_detected: float = 0.9,  # a tenth of the clip missing: say so
                      max_left_out: float = 0.25,  # a quarter of the steps inconsistent
+                     # at 80 px a leg, the toe's rise that marks toe-off (2.5% of a leg,
+                     # posecheck.gait.events.detect_events) is 2 px: one pixel of pose
+                     # jitter moves the event by a frame
+                     min_leg_px: float = 80.0,
                      ) -> tuple[Notice, ...]:
     """What a reader must know before trusting the numbers."""
     out = []
@@ -126,9 +134,23 @@ def collect_warnings(pose: PoseSequence, gait: GaitAnalysis | None, gait_error: 
     if detected < min_detected:
         out.append(Notice("runner_often_lost", f"the runner was found in {detected:.0%} of the "
                           "frames; values come from the frames where they were seen"))
+    out += footage_warnings(pose.meta.get("footage") or {}, pose.fps,
+                            capture_fps=pose.meta.get("capture_fps"),
+                            slow_motion=float(pose.meta.get("slow_motion", 1.0)))
     if gait is None:
         out.append(Notice("gait_failed", f"no foot events: {gait_error}"))
-        return tuple(out)
+        return _merged(out)
+    if gait.view_off_side_deg > SIDE_VIEW_LIMIT_DEG:
+        out.append(Notice("not_side_on", f"the camera films the runner about "
+                          f"{gait.view_off_side_deg:.0f} deg away from side-on; the checks need "
+                          "a side view and are not judged"))
+    leg_px = gait.scale.leg_length_px
+    if math.isfinite(leg_px) and leg_px < min_leg_px:
+        out.append(Notice("small_runner", f"the runner is small in the picture (leg "
+                          f"{leg_px:.0f} px, under {min_leg_px:.0f}): foot events and angles are "
+                          "less sure; film closer or zoom in"))
+    if gait.cadence_issue:
+        out.append(Notice(gait.cadence_issue, f"cadence unknown: {gait.cadence_note}"))
     if gait.mode.mode != "running":
         out.append(Notice("not_running", f"the clip does not show running ({gait.mode.mode}); "
                           "the running checks are not judged"))
@@ -143,7 +165,47 @@ def collect_warnings(pose: PoseSequence, gait: GaitAnalysis | None, gait_error: 
     if len(gait.events) and inconsistent > max_left_out * len(gait.events):
         out.append(Notice("steps_left_out", f"{inconsistent} of {len(gait.events)} steps "
                           "have inconsistent events and were left out of the verdicts"))
-    return tuple(out)
+    return _merged(out)
+
+
+def footage_warnings(footage: dict, fps: float, *, capture_fps: float | None = None,
+                     slow_motion: float = 1.0,
+                     held_share: float = 0.3,  # a clip made by repeating frames repeats most
+                     ) -> list[Notice]:
+    """Warnings from the pixels (:class:`posecheck.footage.Footage`'s summary): cuts between
+    shots, repeated frames or a capture rate (``capture_fps``, from the file's metadata) above
+    the playback rate (slow motion), a camera that pans or follows. ``slow_motion``: the factor
+    the analysis applied."""
+    out = []
+    cuts = footage.get("scene_cuts") or []
+    if cuts:
+        out.append(Notice("scene_cuts", f"the clip cuts to another shot at frame"
+                          f"{'s' if len(cuts) > 1 else ''} {', '.join(map(str, cuts))}: its "
+                          f"{len(cuts) + 1} shots are pooled; analyse one shot per clip for "
+                          "values that belong together"))
+    if footage.get("held_share", 0.0) >= held_share:
+        out.append(Notice("slow_motion", f"the clip repeats frames (about "
+                          f"{footage.get('distinct_images_per_s', math.nan):.0f} new images a "
+                          f"second at {fps:.0f} fps): it was slowed down, and foot events fall "
+                          "on the repeated images"))
+    if capture_fps and capture_fps > 1.2 * fps:
+        told = (f"times are on the real clock ({slow_motion:.3g} times faster than it plays)"
+                if slow_motion > 1 else "times are as it plays (--slow-motion 1 was given)")
+        out.append(Notice("slow_motion", f"the file says it was filmed at {capture_fps:.0f} fps "
+                          f"and plays at {fps:.0f}: {told}"))
+    if footage.get("panning"):
+        out.append(Notice("camera_panning", "the camera pans or follows the runner (the "
+                          f"background moves about {footage.get('median_abs_shift_px') or 0:.0f}"
+                          " px a frame): the ground's slope cannot be read from the picture"))
+    return out
+
+
+def _merged(notices: list[Notice]) -> tuple[Notice, ...]:
+    """One notice per code, in first-seen order; messages of a repeated code are joined."""
+    by_code: dict[str, list[str]] = {}
+    for notice in notices:
+        by_code.setdefault(notice.code, []).append(notice.message)
+    return tuple(Notice(code, "; ".join(messages)) for code, messages in by_code.items())
 
 
 def _inconsistent_steps(findings: tuple[Finding, ...]) -> int:

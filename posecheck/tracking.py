@@ -28,6 +28,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from posecheck.errors import PosecheckError
+from posecheck.landmarks import MIRROR
 from posecheck.sequence import PoseSequence
 
 RULES = ("auto", "largest", "sideways")
@@ -55,11 +56,17 @@ class Track:
         return float(np.nansum(self.size_px))
 
     def sideways_travel(self, fps: float) -> float:
-        """Total horizontal hip travel, in median torso lengths, hip x smoothed over 0.5 s."""
+        """Total horizontal hip travel, in median torso lengths, hip x smoothed over 0.5 s.
+
+        The hips are first placed on every frame from the track's first to its last (linear
+        between detections), so the 0.5 s is 0.5 s of the clip also for a person seen only
+        in some frames (a small runner found by a tile search every few frames)."""
         window = max(int(round(0.5 * fps)), 1)
-        if len(self.frames) <= window:
+        frames = np.arange(self.frames[0], self.frames[-1] + 1)
+        if len(frames) <= window:
             return 0.0
-        x = np.convolve(self.hip_px[:, 0], np.ones(window) / window, mode="valid")
+        x = np.interp(frames, self.frames, self.hip_px[:, 0])
+        x = np.convolve(x, np.ones(window) / window, mode="valid")
         return float(np.nansum(np.abs(np.diff(x))) / np.nanmedian(self.size_px))
 
     def score(self, fps: float) -> float:
@@ -81,28 +88,50 @@ class Track:
         }
 
 
-def _upright(det) -> bool:
-    """A running or walking person has the nose and shoulders above the hips (image y down);
-    an upside-down skeleton is a mis-fit (MediaPipe fits one to a person's shadow or a
-    tumbling body) that would otherwise hijack a track."""
+def upright(det, *, crouch_torsos: float = 0.7) -> bool:
+    """Whether a fit stands the right way up: its shoulder midpoint above the hip midpoint, or
+    at most ``crouch_torsos`` torso lengths below it (image y down).
+
+    An upside-down skeleton is a mis-fit (MediaPipe fits one to a person's shadow or a tumbling
+    body) that would otherwise hijack a track: its shoulders lie about a whole torso length below
+    its hips. A sprinter in a 3-point stance has the torso near level, the shoulders ahead of
+    and a little below the hips (0.37-0.42 torso lengths in the closer fits of the shared
+    40-yard dash clip's stance, 0.56 in one tile's fit) and the head lower than the hips, which
+    the earlier rule (nose and shoulders above the hips) rejected. ``crouch_torsos`` 0.7 (44
+    degrees below level, about halfway to upside down) keeps that start and still rejects the
+    upside-down fits.
+    """
     hip_y = det.hip_px[1]
-    return bool(det.keypoints_px[0, 1] < hip_y and det.keypoints_px[11:13, 1].mean() < hip_y)
+    shoulder_y = det.keypoints_px[11:13, 1].mean()
+    return bool(shoulder_y - hip_y <= crouch_torsos * det.size_px)
+
+
+def same_person(a, b, *, same_person_torsos: float = 0.5) -> bool:
+    """Two fits of one body: their landmarks lie on average within ``same_person_torsos`` torso
+    lengths of each other (MediaPipe asked for several poses can fit one person twice, and a
+    crop finds again a person the whole frame found)."""
+    return _mean_landmark_distance(a, b) <= same_person_torsos * max(b.size_px, 1.0)
 
 
 def _without_duplicates(detections: list, *, same_person_torsos: float) -> list:
-    """Keep one fit per body: MediaPipe asked for several poses can fit one person twice. Two
-    detections whose landmarks lie on average within ``same_person_torsos`` torso lengths of each
-    other are one person; the more visible fit is kept."""
+    """Keep one fit per body (:func:`same_person`); the more visible fit is kept."""
     kept = []
     for det in sorted(detections, key=lambda d: -float(np.mean(d.visibility))):
-        if all(_mean_landmark_distance(det, k) > same_person_torsos * max(k.size_px, 1.0)
-               for k in kept):
+        if not any(same_person(det, k, same_person_torsos=same_person_torsos) for k in kept):
             kept.append(det)
     return kept
 
 
 def _mean_landmark_distance(a, b) -> float:
-    return float(np.nanmean(np.linalg.norm(a.keypoints_px - b.keypoints_px, axis=1)))
+    """Mean distance between corresponding landmarks, or between ``a``'s and ``b``'s
+    left-right mirrored landmarks if nearer: two fits of one side-on body often differ only in
+    which leg and arm they call left (on the 40-yard dash clip such pairs lay 0.53-0.62 torso
+    lengths apart unmirrored and 0.13-0.27 mirrored; kept as two people, they split the runner's
+    track in two)."""
+    direct = np.nanmean(np.linalg.norm(a.keypoints_px - b.keypoints_px, axis=1))
+    mirrored = np.nanmean(np.linalg.norm(a.keypoints_px - b.keypoints_px[list(MIRROR)], axis=1))
+    return float(min(direct, mirrored))
+
 
 
 def _predict(track: Track, frame: int, *, window: int = 6) -> tuple[np.ndarray, float]:
@@ -119,6 +148,39 @@ def _predict(track: Track, frame: int, *, window: int = 6) -> tuple[np.ndarray, 
     return intercept + slope * (frame - frames[-1]), size
 
 
+def _continues_chain(track: Track, det) -> bool:
+    """Whether ``det`` is the next fit of the closer look whose last fit ends ``track``
+    (:attr:`posecheck.pose.Detection.chain`)."""
+    chain = getattr(det, "chain", None)
+    return chain is not None and getattr(track.detections[-1], "chain", None) == chain
+
+
+def _link_cost(active: list[Track], detections: list, frame: int, *, gate_torsos: float,
+               gate_torsos_per_frame: float, max_size_ratio: float) -> np.ndarray:
+    """(tracks, detections) cost of continuing each active track with each detection: hip
+    distance from the prediction in torso lengths, inf outside the gate (see
+    :func:`link_tracks`). A chain's next fit within the gate is forced onto the track holding
+    its previous fit: cost 0 there and inf for every other pairing of either."""
+    cost = np.full((len(active), len(detections)), np.inf)
+    forced = []
+    for a, track in enumerate(active):
+        predicted, size = _predict(track, frame)
+        gap = frame - track.frames[-1]
+        gate = (gate_torsos + gate_torsos_per_frame * (gap - 1)) * max(size, 1.0)
+        for d, det in enumerate(detections):
+            ratio = max(det.size_px, 1.0) / max(size, 1.0)
+            distance = float(np.linalg.norm(det.hip_px - predicted))
+            if distance <= gate and 1 / max_size_ratio <= ratio <= max_size_ratio:
+                cost[a, d] = distance / max(size, 1.0)
+                if _continues_chain(track, det):
+                    forced.append((a, d))
+    for a, d in forced:
+        cost[a, :] = np.inf
+        cost[:, d] = np.inf
+        cost[a, d] = 0.0
+    return cost
+
+
 def link_tracks(people: list[list], time_s: np.ndarray, *, max_gap_s: float = 0.5,
                 gate_torsos: float = 1.0, gate_torsos_per_frame: float = 0.3,
                 max_size_ratio: float = 1.6, same_person_torsos: float = 0.5) -> list[Track]:
@@ -132,23 +194,22 @@ def link_tracks(people: list[list], time_s: np.ndarray, *, max_gap_s: float = 0.
     length covers both; two people closer than that are matched by the Hungarian assignment,
     nearest first. ``max_gap_s`` 0.5 s bridges a brief occlusion without handing a track to a
     newcomer.
+
+    A closer look (:func:`posecheck.pose.detect_people`) that followed one person in crops
+    marks those fits as one chain; within the gate, a chain's next fit joins the track holding
+    its previous one, whatever else is near (:func:`_link_cost`). On the 40-yard dash clip,
+    whole-frame fits of the officials behind the small runner lay nearer the predicted hips than
+    the runner's own closer fit and took the runner's track over.
     """
     tracks: list[Track] = []
     active: list[Track] = []
     for i, detections in enumerate(people):
-        upright = [d for d in detections if _upright(d)]
-        detections = _without_duplicates(upright, same_person_torsos=same_person_torsos)
+        standing = [d for d in detections if upright(d)]
+        detections = _without_duplicates(standing, same_person_torsos=same_person_torsos)
         active = [t for t in active if time_s[i] - time_s[t.frames[-1]] <= max_gap_s]
-        cost = np.full((len(active), len(detections)), np.inf)
-        for a, track in enumerate(active):
-            predicted, size = _predict(track, i)
-            gap = i - track.frames[-1]
-            gate = (gate_torsos + gate_torsos_per_frame * (gap - 1)) * max(size, 1.0)
-            for d, det in enumerate(detections):
-                ratio = max(det.size_px, 1.0) / max(size, 1.0)
-                distance = float(np.linalg.norm(det.hip_px - predicted))
-                if distance <= gate and 1 / max_size_ratio <= ratio <= max_size_ratio:
-                    cost[a, d] = distance / max(size, 1.0)
+        cost = _link_cost(active, detections, i, gate_torsos=gate_torsos,
+                          gate_torsos_per_frame=gate_torsos_per_frame,
+                          max_size_ratio=max_size_ratio)
         matched = set()
         if cost.size:
             finite = np.where(np.isfinite(cost), cost, 1e9)
@@ -199,6 +260,7 @@ def track_to_sequence(track: Track, tracks: list[Track], frames) -> PoseSequence
             "model": frames.model,
             "person_id": track.id,
             "people": [t.summary(frames.time_s, info.fps) for t in tracks],
+            "footage": frames.footage.summary() if getattr(frames, "footage", None) else {},
         },
     )
     keypoints, visibility, world = seq.keypoints_px.copy(), seq.visibility.copy(), seq.world_m.copy()

@@ -126,9 +126,10 @@ def test_braking_runner_knee_is_fix_at_the_true_foot_strikes(presets):
     assert at_truth["knee"].verdict == "fix"
 
 
-@pytest.mark.xfail(strict=True, reason="known defect: initial contact is detected 10-30 ms early "
-                   "on landings with realistic foot retraction, where this runner's knee is "
-                   "still more bent (10 deg, truth 6 at contact): the event fix is issue 8")
+@pytest.mark.xfail(strict=True, reason="known defect: the detected contacts are within 3 ms of "
+                   "the true ones, yet the knee read there is 10.7 deg (truth 6 at contact): the "
+                   "error is in the knee angle at contact on the cleaned sequence, not in the "
+                   "timing (issue 7)")
 def test_braking_runner_knee_is_fix_at_the_detected_foot_strikes(presets):
     _, _, findings, _ = presets["downhill-braking"]
     assert findings["knee"].verdict == "fix"

@@ -104,7 +104,7 @@ def check(ctx: CheckContext, *, watch_below_spm: float = 160.0, fix_below_spm: f
         measure("com_vertical_oscillation_m", "m", oscillation_px * m_per_px, used,
                 "CoM peak to peak over a stride (needs --height)"),
     )
-    reason = ctx.not_running or too_few(m, min_steps)
+    reason = ctx.not_running or ctx.gait.cadence_note or too_few(m, min_steps)
     if reason:
         return INFO.finding("unknown", m, reason, details=details, left_out=left_out)
     if ctx.baseline is not None and math.isfinite(ctx.baseline.cadence_spm):

@@ -4,7 +4,6 @@ how a value is graded against thresholds, which frames show a finding."""
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections import Counter
 
 import numpy as np
@@ -13,6 +12,7 @@ from posecheck.checks.accuracy import accuracy_of
 from posecheck.checks.finding import Finding, Measure
 from posecheck.checks.steps import Steps, collect_steps
 from posecheck.gait.analysis import GaitAnalysis
+from posecheck.gait.plausibility import SIDE_VIEW_LIMIT_DEG
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,8 +62,12 @@ class CheckContext:
 
     @property
     def not_running(self) -> str:
-        """Why the running checks cannot be judged (empty when the clip shows running)."""
-        mode = self.gait.mode
+        """Why the running checks cannot be judged (empty when the clip shows running, filmed
+        from the side)."""
+        mode, view_deg = self.gait.mode, self.gait.view_off_side_deg
+        if view_deg > SIDE_VIEW_LIMIT_DEG:
+            return (f"the camera films the runner {view_deg:.0f} deg away from side-on: the "
+                    "checks measure angles in the side view")
         if mode.mode == "running":
             return ""
         if mode.mode == "walking":

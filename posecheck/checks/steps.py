@@ -82,20 +82,16 @@ def _nearest_frame(time_s: np.ndarray, t: float) -> int:
 
 
 def collect_steps(gait: GaitAnalysis, *,
-                  min_contact_s: float = 0.08,  # sprinters' shortest contacts (~80 ms)
-                  max_contact_s: float = 0.6,   # beyond the slowest jog's contact
-                  max_step_deviation: float = 0.25,  # step time vs the clip's median step
-                  edge_frames: int = 2,          # the low-pass filter is least sure at the ends
+                  edge_frames: int = 2,  # the low-pass filter is least sure at the ends
                   ) -> Steps:
     """Each contact of ``gait`` with its samples and consistency (see :class:`Steps`).
 
     A step's events are inconsistent (``problem``) when its IC lies within ``edge_frames`` of
-    the clip's ends, the runner was not found around it, its contact time is outside
-    [``min_contact_s``, ``max_contact_s``], it has a negative flight time in a running clip (the
-    next foot landed before this one left: an event is wrong), or its step time is more than
-    ``max_step_deviation`` away from the clip's median step.
+    the clip's ends, the runner was not found around it, or its times are not those of a
+    running step (:func:`posecheck.gait.plausibility.check_steps`: contact time, negative
+    flight, step time off its neighbours').
     """
-    seq, events, table = gait.forward, gait.events, gait.steps
+    seq, events = gait.forward, gait.events
     t = seq.time_s
     k = len(events)
     sides = near_side(seq)
@@ -107,9 +103,6 @@ def collect_steps(gait: GaitAnalysis, *,
     com_ic = np.array([at_time(gait.com.com_px, t, x) for x in events.ic_s]).reshape(k, 2)
     near = np.array([f >= 0 and sides[f] == foot for f, foot in zip(ic_frame, events.foot)],
                     dtype=bool)
-    step_s = table.step_s[np.isfinite(table.step_s)]
-    median_step = float(np.median(step_s)) if len(step_s) else math.nan
-    running = gait.is_running
     problems = []
     for j in range(k):
         frame = ic_frame[j]
@@ -117,16 +110,8 @@ def collect_steps(gait: GaitAnalysis, *,
             problems.append("at the clip's edge")
         elif not np.isfinite(keypoints_ic[j][LEG_JOINTS]).all():
             problems.append("legs not found at the contact")
-        elif np.isfinite(table.contact_s[j]) and not (
-                min_contact_s <= table.contact_s[j] <= max_contact_s):
-            problems.append("implausible contact time")
-        elif running and np.isfinite(table.flight_s[j]) and table.flight_s[j] < 0:
-            problems.append("negative flight time")
-        elif (np.isfinite(table.step_s[j]) and np.isfinite(median_step)
-              and abs(table.step_s[j] / median_step - 1) > max_step_deviation):
-            problems.append("step time off the rhythm")
         else:
-            problems.append("")
+            problems.append(gait.step_check.problem[j])
     return Steps(foot=events.foot, near=near, ic_s=events.ic_s.copy(), to_s=events.to_s.copy(),
                  mid_s=mid_s, ic_frame=ic_frame, mid_frame=mid_frame, keypoints_ic=keypoints_ic,
                  com_ic=com_ic, problem=tuple(problems), leg_px=gait.scale.leg_length_px)

@@ -11,6 +11,8 @@ from posecheck.errors import PosecheckError
 from posecheck.gait.com import CentreOfMass, centre_of_mass
 from posecheck.gait.direction import Direction, detect_direction, mirror_to_forward
 from posecheck.gait.events import GaitEvents, detect_events
+from posecheck.gait.plausibility import (StepCheck, cadence_cross_check, check_steps,
+                                         rhythm_cadence_spm, view_off_side_deg)
 from posecheck.gait.running import GaitMode, classify_gait
 from posecheck.gait.scale import Scale, estimate_scale
 from posecheck.gait.slope import Slope, estimate_slope
@@ -23,7 +25,14 @@ CAMERAS = ("static", "pan", None)
 @dataclasses.dataclass(frozen=True, eq=False)
 class GaitAnalysis:
     """Everything the metrics read. Image positions (``forward``, ``com``) are in the mirrored
-    frame where forward is +x (``forward.meta["mirrored"]`` says whether x was flipped)."""
+    frame where forward is +x (``forward.meta["mirrored"]`` says whether x was flipped).
+
+    ``cadence_spm`` is NaN when it cannot be trusted: ``cadence_issue`` gives a code
+    (``cadence_mismatch``: contacts that disagree with the legs' rhythm; ``slow_motion``: a
+    clip that looks slowed down) and ``cadence_note`` the reason in words;
+    ``rhythm_cadence_spm`` is the cadence read from the legs' rhythm without events;
+    ``step_check`` the plausibility of each contact's times; ``view_off_side_deg`` how far
+    the camera is from side-on."""
 
     forward: PoseSequence
     direction: Direction
@@ -34,6 +43,11 @@ class GaitAnalysis:
     slope: Slope
     scale: Scale
     mode: GaitMode
+    step_check: StepCheck
+    rhythm_cadence_spm: float
+    view_off_side_deg: float
+    cadence_issue: str = ""
+    cadence_note: str = ""
 
     @property
     def is_running(self) -> bool:
@@ -43,9 +57,12 @@ class GaitAnalysis:
         """A copy with other foot events (e.g. a synthetic clip's true ones), and the steps,
         cadence and running-or-walking that follow from them."""
         steps = step_table(events)
-        return dataclasses.replace(self, events=events, steps=steps,
-                                   cadence_spm=cadence_spm(events.ic_s),
-                                   mode=classify_gait(steps, events))
+        mode = classify_gait(steps, events)
+        cadence, issue, note = trusted_cadence(events, mode, self.rhythm_cadence_spm)
+        return dataclasses.replace(
+            self, events=events, steps=steps, cadence_spm=cadence, cadence_issue=issue,
+            cadence_note=note, mode=mode,
+            step_check=check_steps(events, steps, running=mode.mode == "running"))
 
     @property
     def com_image_px(self) -> np.ndarray:
@@ -92,15 +109,41 @@ def analyze_gait(seq: PoseSequence, *, height_m: float | None = None,
         # toe-off is read along the ground normal: redo it with the slope as seen in the image
         events = detect_events(forward, ground_slope_deg=slope.deg + camera_roll_deg)
     steps = step_table(events)
+    mode = classify_gait(steps, events)
+    rhythm = rhythm_cadence_spm(forward)
+    cadence, issue, note = trusted_cadence(events, mode, rhythm)
     return GaitAnalysis(
         forward=forward, direction=direction, events=events, steps=steps,
-        cadence_spm=cadence_spm(events.ic_s), com=centre_of_mass(forward, sex=sex),
-        slope=slope, scale=scale, mode=classify_gait(steps, events))
+        cadence_spm=cadence, com=centre_of_mass(forward, sex=sex),
+        slope=slope, scale=scale, mode=mode,
+        step_check=check_steps(events, steps, running=mode.mode == "running"),
+        rhythm_cadence_spm=rhythm, view_off_side_deg=view_off_side_deg(forward),
+        cadence_issue=issue, cadence_note=note)
+
+
+def trusted_cadence(events: GaitEvents, mode: GaitMode, rhythm_spm: float, *,
+                    slowest_running_spm: float = 130.0,  # runners step 140-200+ times a minute
+                    ) -> tuple[float, str, str]:
+    """The cadence from the contacts, or NaN with a code and the reason it cannot be trusted: it
+    disagrees with the legs' rhythm (:func:`~posecheck.gait.plausibility.cadence_cross_check`),
+    or a running clip steps slower than ``slowest_running_spm`` as played (a slowed-down
+    clip; the real cadence needs ``--slow-motion``)."""
+    cadence = cadence_spm(events.ic_s)
+    note = cadence_cross_check(cadence, rhythm_spm)
+    if note:
+        return math.nan, "cadence_mismatch", note
+    played = cadence if math.isfinite(cadence) else rhythm_spm
+    if mode.mode == "running" and math.isfinite(played) and played < slowest_running_spm:
+        return math.nan, "slow_motion", (f"the runner takes {played:.0f} steps/min as the clip plays, slower "
+                          "than any running: the clip looks slowed down (give --slow-motion "
+                          "FACTOR)")
+    return cadence, "", ""
 
 
 def summarize(gait: GaitAnalysis) -> dict:
-    """The gait result as plain JSON-ready values (NaN becomes None): mode, cadence, facing,
-    slope and scale with their sources, event uncertainty and the step table."""
+    """The gait result as plain JSON-ready values (NaN becomes None): mode, cadence (with the
+    legs' rhythm and why the cadence is unknown, if it is), facing, slope and scale with their
+    sources, event uncertainty and the step table with each step's plausibility."""
     return {
         "mode": gait.mode.mode,
         "cadence_spm": json_number(gait.cadence_spm),
@@ -111,8 +154,13 @@ def summarize(gait: GaitAnalysis) -> dict:
         "leg_length_px": json_number(gait.scale.leg_length_px),
         "event_uncertainty_frames": json_number(float(gait.events.ic_uncertainty_frames[0]))
         if len(gait.events) else None,
-        "steps": [{k: json_number(v) if isinstance(v, float) else v for k, v in row.items()}
-                  for row in gait.steps.rows()],
+        "rhythm_cadence_spm": json_number(gait.rhythm_cadence_spm),
+        "cadence_note": gait.cadence_note,
+        "view_off_side_deg": json_number(gait.view_off_side_deg),
+        "steps": [{**{k: json_number(v) if isinstance(v, float) else v for k, v in row.items()},
+                   "problem": problem, "confidence": round(float(confidence), 3)}
+                  for row, problem, confidence in zip(gait.steps.rows(), gait.step_check.problem,
+                                                      gait.step_check.confidence)],
     }
 
 

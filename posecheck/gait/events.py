@@ -4,11 +4,12 @@ Methods (chosen by measuring against force plates, see ``benchmarks/events_accur
 
 - **IC**: the front heel's forward reach relative to the hip midpoint peaks shortly before the
   foot lands; the swing foot is then pulled back, and lands while moving back relative to the
-  hips at about 0.7 of the speed a stance foot has (running speed). IC is the first time after
-  the peak that the front heel's backward speed reaches that fraction of the clip's stance
-  speed. The reach is taken on the envelope of both feet (the front foot at each frame), so a
-  left/right label swap in the pose does not move it, and a hip-relative horizontal signal is
-  the same on a treadmill, overground, with a static or a panning camera, and on a slope.
+  hips at about 0.7 of the speed it has once planted (running speed). IC is the first time after
+  the peak that the heel's backward speed reaches that fraction of its own planted speed (the
+  median over 40-100 ms after the IC estimate, re-estimated as the estimate moves). The reach
+  peaks are found on the envelope of both feet (the front foot at each frame), so a left/right
+  label swap in the pose does not move them, and a hip-relative horizontal signal is the same
+  on a treadmill, overground, with a static or a panning camera, and on a slope.
 - **TO**: the toe rises above its own stance level (where it sat during that contact) by
   ``toe_rise_legs`` leg lengths, measured along the ground's normal when the slope is known and
   after removing the drift of a grounded toe in the image (a camera following the runner down a
@@ -31,10 +32,18 @@ unstable at 30 fps; foot-height and foot vertical-velocity thresholds for IC, sc
 extreme (Zeni et al. 2008), about 110 ms after TO; the toe's backward speed falling below a
 fraction of stance speed for TO, 20-70 ms late on the force plates.
 
-Thresholds are set on two runners at once: the real force-plate runner (projected markers, through
-the same cleaning as video) and the synthetic runner (exact landmarks). They land differently,
-so a threshold that is unbiased on one is biased on the other; each threshold sits where the
-larger of the two median biases is smallest (the sweeps are in :func:`detect_events`).
+Thresholds are tuned on one set and scored on another (``benchmarks/events_sweep.py`` prints
+both): tuned on force-plate trial T25 (projected markers at 30 and 60 fps, through the same
+cleaning as video) and the synthetic runner's tuning half (rendered, MediaPipe, cleaned); scored
+on trial T35, T35 perturbed like pose-model output, the synthetic held-out half and the real
+clips' hand labels. The runners land differently, so a threshold unbiased on one is biased on
+the other; each threshold sits where the larger of the two tuning biases is smallest.
+
+The first IC design normalised the landing speed by the clip's stance speed instead of each
+contact's planted speed; it left IC 15-26 ms early on MediaPipe output (synthetic and the real
+treadmill clip) while 5 ms late on the force plates. Rejected as well: the heel joining its
+stance line (within a distance; 40-50 ms late on real pose noise) and a hinge fitted to the
+heel's path (50 ms late on the force-plate heel marker).
 
 Inputs are a :class:`~posecheck.sequence.PoseSequence` already mirrored so forward is +x.
 """
@@ -53,12 +62,13 @@ from posecheck.sequence import PoseSequence
 FEET = ("left", "right")
 
 # Force-plate accuracy of the method on projected marker data (Fukuchi RBDS001, 2.5 and 3.5 m/s,
-# 30-120 fps, both camera sides, treadmill, overground, pan, tilted ground): the largest 95th
-# percentile absolute error of any row of benchmarks/events_accuracy.py, rounded up. It is the
-# method's share of each event's uncertainty; half a frame is added for the frame grid. Pose-model
-# noise comes on top of it and is not in these numbers.
-IC_METHOD_ERROR_S = 0.013
-TO_METHOD_ERROR_S = 0.011
+# 30-120 fps, both camera sides, treadmill): the largest 95th percentile absolute error of any
+# row of `benchmarks/events_accuracy.py --quick`, rounded up (IC 16.3 ms, TO 8.3 ms). It is the
+# method's share of each event's uncertainty; half a frame is added for the frame grid.
+# Pose-model noise comes on top of it and is not in these numbers (the pose-perturbed rows of
+# benchmarks/events_sweep.py: IC p95 24 ms, TO p95 30 ms at 30 fps).
+IC_METHOD_ERROR_S = 0.017
+TO_METHOD_ERROR_S = 0.009
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -268,8 +278,33 @@ def _replace_off_rhythm(run: np.ndarray, tolerance_steps: float, neighbours: int
     return replaced
 
 
+def _planted_landing(front_speed: np.ndarray, foot_speed: np.ndarray, time_s: np.ndarray,
+                     peak: int, end_s: float, guess_s: float, *, fraction: float,
+                     window_s: tuple[float, float], iterations: int = 3) -> float:
+    """IC as the first time after the reach peak (frame ``peak``) that the front heel's
+    backward speed (``front_speed``, hip-relative; the envelope of both feet, which a label
+    swap does not change) reaches ``fraction`` of the speed the landing foot has once planted:
+    the median of ``foot_speed`` over ``window_s`` after the IC estimate, starting from
+    ``guess_s`` and redone ``iterations`` times as the estimate moves. Returns ``guess_s`` when
+    the planted speed is not seen."""
+    estimate = guess_s
+    for _ in range(iterations):
+        inside = (time_s >= estimate + window_s[0]) & (time_s <= estimate + window_s[1])
+        planted = foot_speed[inside]
+        planted = planted[np.isfinite(planted)]
+        if not len(planted) or np.median(planted) <= 0:
+            break
+        landing = _first_rise(front_speed, time_s, peak, end_s,
+                              fraction * float(np.median(planted)))
+        if not np.isfinite(landing):
+            break
+        estimate = landing
+    return estimate
+
+
 def detect_events(seq: PoseSequence, *,
                   ic_speed_fraction: float = 0.7,  # two runners' biases balanced (docstring)
+                  planted_window_s: tuple[float, float] = (0.04, 0.1),  # after IC, before TO
                   max_landing_s: float = 0.2,      # reach peak to IC: measured 25-60 ms
                   fallback_lead_s: float = 0.025,  # reach peak to IC on force plates (median)
                   toe_rise_legs: float = 0.025,    # force plates: median TO error ~0 (docstring)
@@ -278,25 +313,28 @@ def detect_events(seq: PoseSequence, *,
                   ground_slope_deg: float = 0.0,   # TO height is taken along the ground normal
                   rhythm_tolerance_steps: float = 0.06,  # see repair_rhythm; inf: no replacing
                   rhythm_weight: float = 0.5,            # see repair_rhythm; 0: no blending
+                  contact_tolerance: float = 0.25,       # see _off_contact_time
                   ) -> GaitEvents:
     """Detect IC, TO and foot for every contact in a forward-is-+x sequence.
 
     IC: after each peak of the front heel's reach, the first time the heel moves back relative
-    to the hips at ``ic_speed_fraction`` of the stance speed (the 75th percentile of the heels'
-    backward speed over the clip: a stance foot moves back at running speed relative to the
-    hips, on a treadmill or overground, with any camera). The median signed IC error against
-    the fraction (force plates, 30/60/120 fps; synthetic exact landmarks, 30/60 fps; all
-    cleaned): 0.6 gives -0..-2 ms and -11/-8 ms, 0.7 gives +5/+3/+2 ms and -6/-4 ms, 0.8 gives
-    +11/+7/+7 ms and -1/+1 ms. 0.7 keeps both runners within 6 ms; the foot lands while it is
-    being pulled back, so the crossing sits at contact. A fixed lead after the reach
-    peak (25 ms on that runner) was the first design and is kept only as the fallback when no
-    crossing is found within ``max_landing_s``: on the synthetic runner the lead is 50-60 ms, so
-    a fixed lead does not carry from one runner to another, while the speed fraction did (median
-    error -1 to -13 ms there).
+    to the hips at ``ic_speed_fraction`` of its planted speed (:func:`_planted_landing`; a
+    stance foot moves back at running speed relative to the hips, on a treadmill or
+    overground, with any camera; ``planted_window_s`` after IC is in stance and before TO at
+    any running speed). The first estimate, which places the planted window, is the crossing of
+    that fraction of the clip's stance speed (the 75th percentile of the heels' backward
+    speed). Median signed IC error (ms) against the fraction on the tuning set (force plate
+    T25 at 30/60 fps; synthetic tuning half through MediaPipe), ``benchmarks/events_sweep.py``:
+    0.66 gives +4.9 and -10.8, 0.70 gives +7.0 and -6.7, 0.74 gives +9.6 and -4.4; 0.70
+    balances the two. A fixed lead after the reach peak (25 ms on the force-plate runner,
+    50-60 ms on the synthetic one) does not carry from runner to runner; it is kept only as
+    the fallback when no crossing is found within ``max_landing_s``.
 
-    TO: ``toe_rise_legs`` above the toe's stance level. Median signed TO error (same data as
-    for IC): 0.02 gives -5/-6/-7 ms and -6/-5 ms, 0.025 gives +2/+1/+1 ms and -1/-2 ms, 0.03
-    gives +8/+7/+7 ms and +1/+1 ms; 0.025 (about 22 mm on a 0.9 m leg) is within 2 ms on both.
+    TO: ``toe_rise_legs`` above the toe's stance level. Median signed TO error (ms) on the
+    tuning set (force plate T25; synthetic tuning half), ``benchmarks/events_sweep.py``: 0.02
+    gives -6.2 and -7.6, 0.025 gives +1.9 and -5.1, 0.03 gives +9.3 and -1.8; 0.025 (about
+    22 mm on a 0.9 m leg) keeps both within 5 ms. Against the real clips' hand labels it is
+    early (a median of -12 ms, held out): no threshold fits all three.
 
     ICs and then TOs go through :func:`repair_rhythm` (off-rhythm detections replaced, the rest
     blended with the rhythm); ``rhythm_repaired`` counts the times it replaced or filled.
@@ -333,13 +371,24 @@ def detect_events(seq: PoseSequence, *,
         peak_s = float(np.interp(_refine_peak(reach[:, side], k), np.arange(len(t)), t))
         landing = _first_rise(backward, t, k, peak_s + max_landing_s,
                               ic_speed_fraction * stance_speed) if stance_speed > 0 else np.nan
+        if np.isfinite(landing):
+            # the landing foot is the front one at the first estimate (a few frames after the
+            # peak, so a brief label swap at the peak does not pick the other foot's speed)
+            at = min(int(np.searchsorted(t, landing)), len(t) - 1)
+            planted = int(np.nanargmax(reach[at])) if np.isfinite(reach[at]).any() else side
+            landing = _planted_landing(backward, per_foot[:, planted], t, k,
+                                       peak_s + max_landing_s, landing,
+                                       fraction=ic_speed_fraction, window_s=planted_window_s)
         ic_s.append(landing if np.isfinite(landing) else peak_s + fallback_lead_s)
         raw_foot.append(FEET[side])
     rhythm = dict(tolerance_steps=rhythm_tolerance_steps, weight=rhythm_weight)
     ic_s, ic_repaired = repair_rhythm(np.array(ic_s), **rhythm)
     foot, relabelled = repair_alternation(raw_foot, ic_s)
     to_s, other_toe_px = _toe_offs(seq, ic_s, foot, leg_px * toe_rise_legs, ground_slope_deg)
+    off_contact = _off_contact_time(ic_s, to_s, tolerance=contact_tolerance)
+    to_s = np.where(off_contact, np.nan, to_s)  # refilled from the rhythm where it can be
     to_s, to_repaired = repair_rhythm(to_s, **rhythm)
+    to_repaired |= off_contact & np.isfinite(to_s)
     half_frame = 0.5 / seq.fps
     return GaitEvents(
         ic_s=ic_s, to_s=to_s, foot=tuple(foot),
@@ -348,6 +397,37 @@ def detect_events(seq: PoseSequence, *,
                                   np.nan),
         fps=seq.fps, relabelled=relabelled, other_toe_legs=other_toe_px / leg_px,
         rhythm_repaired=int(ic_repaired.sum() + to_repaired.sum()))
+
+
+def _off_contact_time(ic_s: np.ndarray, to_s: np.ndarray, *, tolerance: float,
+                      neighbours: int = 4,
+                      max_share: float = 0.25,  # as repair_rhythm: glitches are rare
+                      ) -> np.ndarray:
+    """(k,) bool: contacts whose contact time (TO - IC) is more than ``tolerance`` (a share)
+    away from the median of the ``neighbours`` contacts each side (four: a wrong toe-off on
+    every other contact still leaves a majority of right ones around each). Contact times vary by a few
+    percent from step to step (the near and far foot of the hand-labelled treadmill clip differ
+    by 0.7 frame, 10%); a toe-off a quarter off is the toe seen late, e.g. hidden behind the other
+    leg, and is taken as not found. When more than ``max_share`` of the contacts are off (e.g.
+    TO read along the wrong ground normal on a slope), none is."""
+    contact = to_s - ic_s
+    out = np.zeros(len(contact), dtype=bool)
+    for _ in range(len(contact)):  # the worst first, then again without it
+        kept = np.where(out, np.nan, contact)
+        deviation = np.zeros(len(contact))
+        for k in np.flatnonzero(np.isfinite(kept)):
+            around = np.delete(kept[max(0, k - neighbours):k + neighbours + 1],
+                               min(k, neighbours))
+            around = around[np.isfinite(around)]
+            if len(around) >= 2:
+                deviation[k] = abs(kept[k] / float(np.median(around)) - 1)
+        worst = int(np.argmax(deviation))
+        if deviation[worst] <= tolerance:
+            break
+        out[worst] = True
+    if out.sum() > max_share * len(out):
+        return np.zeros(len(out), dtype=bool)  # no common contact time to hold them to
+    return out
 
 
 def _normal_height(toe: np.ndarray, slope_deg: float) -> np.ndarray:

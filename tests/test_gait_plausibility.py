@@ -1,0 +1,156 @@
+"""The gait layer's self-checks, each from a case whose answer is known: the synthetic runner's
+exact landmarks (cadence, step times and view known by construction), with contacts removed or
+invented, its clock stretched, or the same runner seen from the front."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from posecheck.analyze import real_time
+from posecheck.checks.registry import run_checks
+from posecheck.gait import analyze_gait
+from posecheck.gait.analysis import trusted_cadence
+from posecheck.gait.events import GaitEvents
+from posecheck.gait.plausibility import (cadence_cross_check, check_steps, rhythm_cadence_spm,
+                                         view_off_side_deg)
+from posecheck.gait.steps import step_table
+from posecheck.result import collect_warnings
+from posecheck.synth.clip import ClipSpec, SyntheticClip
+from posecheck.synth.presets import preset_params
+
+
+@pytest.fixture(scope="module")
+def clip() -> SyntheticClip:
+    # a panning camera keeps the runner in frame for 4 s: about 12 steps at 180 steps/min
+    return SyntheticClip(ClipSpec(gait=preset_params("level-good"), preset="level-good",
+                                  camera="pan", fps=60.0, seconds=4.0))
+
+
+@pytest.fixture(scope="module")
+def gait(clip):
+    return analyze_gait(clip.exact_pose(), camera="pan", slope_deg=0.0)
+
+
+def _events(ic_s: np.ndarray, to_s: np.ndarray, fps: float) -> GaitEvents:
+    foot = tuple("left" if i % 2 == 0 else "right" for i in range(len(ic_s)))
+    zeros = np.zeros(len(ic_s))
+    return GaitEvents(ic_s, to_s, foot, zeros, zeros, fps)
+
+
+def test_rhythm_of_the_legs_gives_the_designed_cadence(clip, gait):
+    truth = clip.spec.gait.cadence_spm
+    assert rhythm_cadence_spm(gait.forward) == pytest.approx(truth, rel=0.02)
+    assert gait.cadence_spm == pytest.approx(truth, rel=0.02)
+    assert gait.cadence_issue == "" and gait.cadence_note == ""
+
+
+def test_a_halved_or_doubled_cadence_is_caught(gait):
+    events, rhythm = gait.events, gait.rhythm_cadence_spm
+    # every other contact missed: the contacts say half the cadence
+    halved = _events(events.ic_s[::2], events.to_s[::2], events.fps)
+    cadence, issue, note = trusted_cadence(halved, gait.mode, rhythm)
+    assert math.isnan(cadence) and issue == "cadence_mismatch" and "about half" in note
+    # a contact invented between each pair: double the cadence
+    middle = (events.ic_s[:-1] + events.ic_s[1:]) / 2
+    doubled_ic = np.sort(np.concatenate([events.ic_s, middle]))
+    doubled = _events(doubled_ic, np.full(len(doubled_ic), np.nan), events.fps)
+    cadence, issue, note = trusted_cadence(doubled, gait.mode, rhythm)
+    assert math.isnan(cadence) and issue == "cadence_mismatch" and "about double" in note
+    assert cadence_cross_check(170.0, 168.0) == ""
+
+
+def test_a_slowed_down_clip_is_flagged_until_its_factor_is_given(clip):
+    pose = clip.exact_pose()
+    slowed = pose.replace(time_s=pose.time_s * 3, fps=pose.fps / 3)  # played 3x slower
+    gait = analyze_gait(slowed, camera="pan", slope_deg=0.0)
+    assert gait.mode.mode == "running"
+    assert gait.cadence_issue == "slow_motion" and math.isnan(gait.cadence_spm)
+    codes = {w.code for w in collect_warnings(slowed, gait, "", run_checks(gait))}
+    assert "slow_motion" in codes
+    cadence = next(f for f in run_checks(gait) if f.check_id == "cadence")
+    assert cadence.verdict == "unknown" and "slowed down" in cadence.reason
+    restored = analyze_gait(real_time(slowed, 3.0), camera="pan", slope_deg=0.0)
+    assert restored.cadence_issue == ""
+    assert restored.cadence_spm == pytest.approx(clip.spec.gait.cadence_spm, rel=0.02)
+
+
+def test_implausible_steps_are_named_and_get_no_confidence(gait):
+    events = gait.events
+    assert all(p == "" for p in gait.step_check.problem[1:-1])
+    assert (gait.step_check.confidence[1:-1] > 0.5).all()
+    # one contact's toe-off moved past the next landing: negative flight, and a 1.4 s contact
+    to_s = events.to_s.copy()
+    to_s[3] = events.ic_s[4] + 0.05
+    broken = dataclasses.replace(events, to_s=to_s)
+    steps = step_table(broken)
+    check = check_steps(broken, steps, running=True)
+    assert check.problem[3] == "negative flight time"
+    assert check.confidence[3] == 0.0
+    # a missed contact: the step over it is twice its neighbours'
+    ic_s = np.delete(events.ic_s, 6)
+    missed = _events(ic_s, np.delete(events.to_s, 6), events.fps)
+    check = check_steps(missed, step_table(missed), running=True)
+    assert check.problem[5] == "step time off the rhythm"
+    assert check.problem[2] == ""
+
+
+def _front_view(clip: SyntheticClip):
+    """The same runner filmed from the front: image x is the lateral axis."""
+    world = clip.landmarks_m
+    scale_px_per_m = 300.0
+    keypoints = np.stack([640 + world[..., 2] * scale_px_per_m,
+                          700 - world[..., 1] * scale_px_per_m], axis=-1)
+    return clip.exact_pose().replace(keypoints_px=keypoints)
+
+
+def _ray_angle_deg(clip: SyntheticClip) -> float:
+    """Median angle between the camera's line of sight to the hip midpoint and the runner's
+    lateral axis: how far from side-on the camera sees the runner."""
+    hips = clip.landmarks_m[:, [23, 24]].mean(axis=1)
+    rays = hips - np.array([camera.position_m for camera in clip.cameras])
+    return float(np.median(np.degrees(np.arctan2(np.abs(rays[:, 0]), np.abs(rays[:, 2])))))
+
+
+@pytest.mark.parametrize("camera, seconds", [("static", 1.5), ("pan", 4.0)])
+def test_view_angle_is_the_line_of_sight(camera, seconds):
+    # a tripod sees a crossing runner obliquely away from the frame's centre; a panning camera
+    # beside the middle of the path turns to follow, obliquely towards the path's ends
+    clip = SyntheticClip(ClipSpec(gait=preset_params("level-good"), preset="level-good",
+                                  camera=camera, fps=60.0, seconds=seconds))
+    # within 5 deg: the estimate assumes a frontal width of 0.6 torso lengths, the synthetic
+    # body's is 0.525 (which reads 30 deg as 26)
+    assert view_off_side_deg(clip.exact_pose()) == pytest.approx(_ray_angle_deg(clip), abs=5)
+
+
+def test_a_front_view_is_told_from_a_side_view(clip, gait):
+    front = _front_view(clip)
+    assert view_off_side_deg(front) > 60
+    gait_front = dataclasses.replace(gait, view_off_side_deg=view_off_side_deg(front))
+    findings = run_checks(gait_front)
+    assert all(f.verdict == "unknown" and "side-on" in f.reason for f in findings)
+    codes = {w.code for w in collect_warnings(clip.exact_pose(), gait_front, "", findings)}
+    assert "not_side_on" in codes
+
+
+def test_a_small_runner_is_warned_about_and_a_clean_clip_is_not(clip, gait):
+    clean_codes = {w.code for w in collect_warnings(clip.exact_pose(), gait, "",
+                                                    run_checks(gait))}
+    assert not clean_codes & {"not_side_on", "small_runner", "cadence_mismatch",
+                              "slow_motion", "steps_left_out"}
+    pose = clip.exact_pose()
+    small = pose.replace(keypoints_px=pose.keypoints_px * 0.15)  # a leg of ~50 px
+    small_gait = analyze_gait(small, camera="pan", slope_deg=0.0)
+    codes = {w.code for w in collect_warnings(small, small_gait, "", run_checks(small_gait))}
+    assert "small_runner" in codes
+
+
+def test_walking_is_not_checked_for_slow_motion(gait):
+    walking = dataclasses.replace(gait.mode, mode="walking")
+    slow_ic = gait.events.ic_s * 2  # 90 steps/min
+    events = _events(slow_ic, np.full(len(slow_ic), np.nan), gait.events.fps)
+    cadence, issue, _ = trusted_cadence(events, walking, math.nan)
+    assert issue == "" and cadence == pytest.approx(gait.cadence_spm / 2, rel=0.01)
