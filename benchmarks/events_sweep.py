@@ -102,8 +102,7 @@ def real_cases(workdir: Path) -> list[Case]:
         labels = load_labels(folder / "events.json")
         cached = workdir / f"{folder.name}.pose_raw.npz"
         if not cached.exists():
-            video = next(p for p in sorted(folder.iterdir()) if p.suffix.lower() == ".mp4")
-            extract_pose(video, show_progress=False).save(cached)
+            extract_pose(labels.video, show_progress=False).save(cached)
         cases.append(Case(folder.name, clean(PoseSequence.load(cached)), labels.truth(),
                           labels.n_frames / labels.fps, 0.0))
     return cases

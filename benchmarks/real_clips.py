@@ -55,10 +55,10 @@ def cadence_verdict(ours: float, truth: float, codes: set[str], labels) -> str:
 
 def score_clip(folder: Path) -> str:
     labels = load_labels(folder / "events.json")
-    video = next(p for p in sorted(folder.iterdir()) if p.suffix.lower() in (".mp4", ".mov"))
     started = time.monotonic()
     try:
-        analysis = run_analysis(video, AnalysisOptions(write_video=False), show_progress=False)
+        analysis = run_analysis(labels.video, AnalysisOptions(write_video=False),
+                                show_progress=False)
     except PosecheckError as exc:
         return f"{folder.name:<27} analysis failed: {exc}"
     seconds = time.monotonic() - started

@@ -20,8 +20,8 @@ What is measured, on the small frame against the previous one:
 
 - **change**: the largest mean absolute difference over 8x8-pixel blocks. A repeated image differs
   from its predecessor by compression noise (1-2 grey levels per block), a new image by motion
-  somewhere (about 4 grey levels or more where something moved). A shot in which nothing at all moves
-  cannot be told from a repeat and counts as held.
+  somewhere (about 4 grey levels or more where something moved). A shot in which nothing at all
+  moves cannot be told from a repeat and counts as held.
 - **camera motion**: the frame is cut into bands of 16 rows, and each band into a left and a right
   tile (the outer thirds); the middle third, where a following camera or a treadmill shot keeps
   the runner, is left out. Phase correlation gives each tile's shift. A tile moves when its

@@ -74,7 +74,8 @@ class AnalysisOptions:
     slow_motion: float | None = None
 
     def __post_init__(self) -> None:
-        if self.slow_motion is not None and not 1.0 <= self.slow_motion <= 32.0:  # phones film up to 960 fps for 30 fps playback
+        # 32: phones film up to 960 fps for 30 fps playback
+        if self.slow_motion is not None and not 1.0 <= self.slow_motion <= 32.0:
             raise UsageError(f"--slow-motion is how many times slower than real time the clip "
                              f"plays (1-32), got {self.slow_motion:g}")
         if self.height_m is not None and not 0.5 <= self.height_m <= 2.5:

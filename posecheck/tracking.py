@@ -133,7 +133,6 @@ def _mean_landmark_distance(a, b) -> float:
     return float(min(direct, mirrored))
 
 
-
 def _predict(track: Track, frame: int, *, window: int = 6) -> tuple[np.ndarray, float]:
     """Where the track's hips should be at ``frame`` (a straight-line fit through its last
     ``window`` hip positions) and its torso length (median of the last 3 * ``window``). Fitting
@@ -260,7 +259,7 @@ def track_to_sequence(track: Track, tracks: list[Track], frames) -> PoseSequence
             "model": frames.model,
             "person_id": track.id,
             "people": [t.summary(frames.time_s, info.fps) for t in tracks],
-            "footage": frames.footage.summary() if getattr(frames, "footage", None) else {},
+            "footage": frames.footage.summary() if frames.footage is not None else {},
         },
     )
     keypoints, visibility, world = seq.keypoints_px.copy(), seq.visibility.copy(), seq.world_m.copy()

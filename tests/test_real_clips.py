@@ -26,10 +26,10 @@ _CACHE: dict[str, tuple] = {}
 def analysed(folder: str):
     """The clip's analysis and labels (each clip is analysed once per test session)."""
     if folder not in _CACHE:
-        labels_path = shared_path("data", "clips", folder, "events.json")
-        video = next(p for p in sorted(labels_path.parent.iterdir()) if p.suffix == ".mp4")
-        analysis = run_analysis(video, AnalysisOptions(write_video=False), show_progress=False)
-        _CACHE[folder] = analysis, load_labels(labels_path)
+        labels = load_labels(shared_path("data", "clips", folder, "events.json"))
+        analysis = run_analysis(labels.video, AnalysisOptions(write_video=False),
+                                show_progress=False)
+        _CACHE[folder] = analysis, labels
     return _CACHE[folder]
 
 

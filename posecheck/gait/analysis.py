@@ -56,13 +56,7 @@ class GaitAnalysis:
     def with_events(self, events: GaitEvents) -> GaitAnalysis:
         """A copy with other foot events (e.g. a synthetic clip's true ones), and the steps,
         cadence and running-or-walking that follow from them."""
-        steps = step_table(events)
-        mode = classify_gait(steps, events)
-        cadence, issue, note = trusted_cadence(events, mode, self.rhythm_cadence_spm)
-        return dataclasses.replace(
-            self, events=events, steps=steps, cadence_spm=cadence, cadence_issue=issue,
-            cadence_note=note, mode=mode,
-            step_check=check_steps(events, steps, running=mode.mode == "running"))
+        return dataclasses.replace(self, **_from_events(events, self.rhythm_cadence_spm))
 
     @property
     def com_image_px(self) -> np.ndarray:
@@ -108,17 +102,22 @@ def analyze_gait(seq: PoseSequence, *, height_m: float | None = None,
     if math.isfinite(slope.deg) and slope.deg != 0:
         # toe-off is read along the ground normal: redo it with the slope as seen in the image
         events = detect_events(forward, ground_slope_deg=slope.deg + camera_roll_deg)
+    rhythm = rhythm_cadence_spm(forward)
+    return GaitAnalysis(
+        forward=forward, direction=direction, com=centre_of_mass(forward, sex=sex),
+        slope=slope, scale=scale, rhythm_cadence_spm=rhythm,
+        view_off_side_deg=view_off_side_deg(forward), **_from_events(events, rhythm))
+
+
+def _from_events(events: GaitEvents, rhythm_spm: float) -> dict:
+    """The fields of :class:`GaitAnalysis` that follow from the foot events: the steps,
+    running or walking, the cadence (or why it is not trusted) and each step's plausibility."""
     steps = step_table(events)
     mode = classify_gait(steps, events)
-    rhythm = rhythm_cadence_spm(forward)
-    cadence, issue, note = trusted_cadence(events, mode, rhythm)
-    return GaitAnalysis(
-        forward=forward, direction=direction, events=events, steps=steps,
-        cadence_spm=cadence, com=centre_of_mass(forward, sex=sex),
-        slope=slope, scale=scale, mode=mode,
-        step_check=check_steps(events, steps, running=mode.mode == "running"),
-        rhythm_cadence_spm=rhythm, view_off_side_deg=view_off_side_deg(forward),
-        cadence_issue=issue, cadence_note=note)
+    cadence, issue, note = trusted_cadence(events, mode, rhythm_spm)
+    return {"events": events, "steps": steps, "mode": mode, "cadence_spm": cadence,
+            "cadence_issue": issue, "cadence_note": note,
+            "step_check": check_steps(events, steps, running=mode.mode == "running")}
 
 
 def trusted_cadence(events: GaitEvents, mode: GaitMode, rhythm_spm: float, *,
@@ -134,9 +133,9 @@ def trusted_cadence(events: GaitEvents, mode: GaitMode, rhythm_spm: float, *,
         return math.nan, "cadence_mismatch", note
     played = cadence if math.isfinite(cadence) else rhythm_spm
     if mode.mode == "running" and math.isfinite(played) and played < slowest_running_spm:
-        return math.nan, "slow_motion", (f"the runner takes {played:.0f} steps/min as the clip plays, slower "
-                          "than any running: the clip looks slowed down (give --slow-motion "
-                          "FACTOR)")
+        return math.nan, "slow_motion", (
+            f"the runner takes {played:.0f} steps/min as the clip plays, slower than any "
+            "running: the clip looks slowed down (give --slow-motion FACTOR)")
     return cadence, "", ""
 
 

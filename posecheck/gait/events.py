@@ -406,11 +406,12 @@ def _off_contact_time(ic_s: np.ndarray, to_s: np.ndarray, *, tolerance: float,
                       ) -> np.ndarray:
     """(k,) bool: contacts whose contact time (TO - IC) is more than ``tolerance`` (a share)
     away from the median of the ``neighbours`` contacts each side (four: a wrong toe-off on
-    every other contact still leaves a majority of right ones around each). Contact times vary by a few
-    percent from step to step (the near and far foot of the hand-labelled treadmill clip differ
-    by 0.7 frame, 10%); a toe-off a quarter off is the toe seen late, e.g. hidden behind the other
-    leg, and is taken as not found. When more than ``max_share`` of the contacts are off (e.g.
-    TO read along the wrong ground normal on a slope), none is."""
+    every other contact still leaves a majority of right ones around each), the worst first and
+    again without it. Contact times vary by a few percent from step to step (the near and far
+    foot of the hand-labelled treadmill clip differ by 0.7 frame, 10%); a toe-off a quarter off
+    is the toe seen late, e.g. hidden behind the other leg, and is taken as not found. When
+    more than ``max_share`` of the contacts are off (e.g. TO read along the wrong ground normal
+    on a slope), none is."""
     contact = to_s - ic_s
     out = np.zeros(len(contact), dtype=bool)
     for _ in range(len(contact)):  # the worst first, then again without it

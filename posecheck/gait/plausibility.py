@@ -86,8 +86,9 @@ def rhythm_cadence_spm(seq: PoseSequence, *,
     sequence, leg lengths), read where the autocorrelation first peaks within the stride
     periods of [``min_spm``, ``max_spm``]; NaN when the legs are not seen for two strides or
     the peak is below ``min_correlation``. The rhythm is read as played: a slowed clip gives a
-    slow rhythm, which :func:`posecheck.gait.analysis.analyze_gait` reports. The separation changes sign every step, so the
-    correlation is negative at one step and the first positive peak is one stride."""
+    slow rhythm, which :func:`posecheck.gait.analysis.analyze_gait` reports. The separation
+    changes sign every step, so the correlation is negative at one step and the first positive
+    peak is one stride."""
     leg_px = leg_length_px(seq)
     if not np.isfinite(leg_px) or leg_px <= 0:
         return math.nan
@@ -147,7 +148,8 @@ def view_off_side_deg(seq: PoseSequence, *,
     the side-on and slightly oblique clips of ``../shared`` it reads 3-18 deg; NaN without a
     torso."""
     kp = seq.keypoints_px
-    shoulders, hips = kp[:, [lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER]], kp[:, [lm.LEFT_HIP, lm.RIGHT_HIP]]
+    shoulders = kp[:, [lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER]]
+    hips = kp[:, [lm.LEFT_HIP, lm.RIGHT_HIP]]
     torso = np.linalg.norm(shoulders.mean(axis=1) - hips.mean(axis=1), axis=1)
     width = (np.abs(shoulders[:, 0, 0] - shoulders[:, 1, 0])
              + np.abs(hips[:, 0, 0] - hips[:, 1, 0])) / 2

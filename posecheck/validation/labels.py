@@ -28,9 +28,10 @@ class ClipLabels:
 
     ``ic_s`` / ``to_s``: continuous estimates (s, from the clip's first frame; ``to_s`` NaN where
     the clip ends in the contact); ``foot``: "left", "right" or "unknown"; ``segment``: the
-    shot each contact is in (0 before the first scene cut)."""
+    shot each contact is in (0 before the first scene cut); ``video``: the labelled clip."""
 
     name: str
+    video: Path
     fps: float
     n_frames: int
     ic_s: np.ndarray
@@ -89,7 +90,8 @@ def load_labels(path: str | Path) -> ClipLabels:
     slow = data.get("slow_motion") or {}
     order = np.argsort(ic_s)
     return ClipLabels(
-        name=path.parent.name, fps=fps, n_frames=int(data["frames"]),
+        name=path.parent.name, video=path.parent / data["clip"], fps=fps,
+        n_frames=int(data["frames"]),
         ic_s=np.asarray(ic_s)[order], to_s=np.asarray(to_s)[order],
         foot=tuple(foot[i] for i in order), segment=np.asarray(segment, dtype=int)[order],
         scene_cuts=cuts, slow_motion=bool(slow.get("suspected", False)),
