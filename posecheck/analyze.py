@@ -21,7 +21,14 @@ Output folder:
   detected, before cleaning); ``pose.csv``: the cleaned keypoints, one row per frame;
 - ``people.json``: every person seen, with the id to pass to ``--person``;
 - ``steps.csv``: one row per step (foot, IC and TO times, contact, flight and step times);
-- ``annotated.mp4``: H.264 video with the runner's skeleton (near side bold) and the time.
+- ``annotated.mp4``: the teaching video (H.264): the skeleton on every frame and, at each foot
+  strike, the lean, trunk, knee, plumb line, ground and arm drawn with their values and verdict
+  colours, and a panel of cadence and verdicts (:mod:`posecheck.annotate`; ``coach_mode``
+  freezes each foot strike);
+- ``key_frames/``: one still per foot strike with its measures drawn, and ``contact_sheet.jpg``;
+- ``report.html``: the coach's report, one self-contained page that works offline
+  (:mod:`posecheck.report`): the checks as cards, plots, key frames, warnings, the step table
+  and the video.
 
 A gait-stage failure does not throw the pose away: the pose files are written and
 ``analysis.json`` carries the failure as a warning, with every check unknown.
@@ -34,18 +41,17 @@ import time
 from pathlib import Path
 
 from posecheck import cleaning, tracking
+from posecheck.annotate import write_key_frames, write_teaching_video
 from posecheck.checks.registry import run_checks
 from posecheck.errors import PosecheckError
 from posecheck.footage import capture_fps, slow_motion_factor
 from posecheck.gait.analysis import analyze_gait
 from posecheck.options import AnalysisOptions
+from posecheck.report import write_report
 from posecheck.outputs import StagedOutput, check_writable
-from posecheck.overlay import SkeletonAnnotator, near_side
 from posecheck.pose import detect_people
-from posecheck.progress import Progress
 from posecheck.result import Analysis, collect_warnings
 from posecheck.sequence import PoseSequence
-from posecheck.video import VideoWriter, iter_frames
 
 
 def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
@@ -102,9 +108,16 @@ def write_outputs(analysis: Analysis, outdir: str | Path, *,
              "people": analysis.people}, indent=2))
         if analysis.gait is not None:
             analysis.gait.steps.to_csv(stage.path / "steps.csv")
+        key_frames_dir = stage.path / "key_frames"
         if analysis.options.write_video:
-            write_annotated_video(analysis.video, analysis.pose, stage.path / "annotated.mp4",
-                                  show_progress=show_progress)
+            key_frames = write_teaching_video(
+                analysis, stage.path / "annotated.mp4", coach_mode=analysis.options.coach_mode,
+                key_frames_dir=key_frames_dir, show_progress=show_progress)
+        else:
+            key_frames = write_key_frames(analysis, key_frames_dir)
+        write_report(analysis, stage.path / "report.html",
+                     video_name="annotated.mp4" if analysis.options.write_video else None,
+                     key_frames=key_frames)
         document = analysis.to_json()
         (stage.path / "analysis.json").write_text(json.dumps(document, indent=1) + "\n")
     return outdir
@@ -126,20 +139,3 @@ def analyze(video: str | Path, outdir: str | Path | None = None,
 def default_outdir(video: Path) -> Path:
     """Where ``analyze`` writes when no folder is given: ``./<video name>_posecheck``."""
     return Path.cwd() / f"{video.stem}_posecheck"
-
-
-def write_annotated_video(video: str | Path, pose: PoseSequence, out_path: Path, *,
-                          show_progress: bool | None = None) -> None:
-    """Decode ``video`` again and draw the runner's skeleton on every frame."""
-    annotator = SkeletonAnnotator.for_frame(pose.width, pose.height)
-    sides = near_side(pose)
-    progress = Progress("video", pose.n_frames, enabled=show_progress)
-    with VideoWriter(out_path, fps=pose.fps, width=pose.width, height=pose.height) as writer:
-        for frame in iter_frames(video):
-            if frame.index >= pose.n_frames:
-                break
-            drawn = annotator.annotate(frame.rgb, pose.keypoints_px[frame.index],
-                                       time_s=frame.time_s, near_side=sides[frame.index])
-            writer.write(drawn, time_s=frame.time_s)
-            progress.update()
-    progress.close()

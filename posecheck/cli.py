@@ -12,6 +12,7 @@ import traceback
 from pathlib import Path
 
 from posecheck import __version__
+from posecheck.compare_command import register as register_compare
 from posecheck.errors import PosecheckError, UsageError
 from posecheck.gait.command import add_gait_options, gait_options
 from posecheck.gait.command import register as register_gait
@@ -28,9 +29,12 @@ def _register_analyze(subparsers: argparse._SubParsersAction) -> None:
         "the foot strikes, run the coaching checks (lean, knee, foot landing, arms, cadence) and "
         "write analysis.json, the keypoints and an annotated H.264 video.",
     )
-    parser.add_argument("video", type=Path, help="the clip (mp4, mov, webm, ...)")
+    parser.add_argument("videos", type=Path, nargs="+", metavar="VIDEO",
+                        help="the clip (mp4, mov, webm, ...); several clips or a folder of "
+                        "clips make a coach's session: one report per clip and an index page")
     parser.add_argument("-o", "--outdir", type=Path, default=None,
-                        help="output folder (default: ./<video name>_posecheck)")
+                        help="output folder (default: ./<video name>_posecheck; for a session "
+                        "./posecheck_session, one folder per clip inside)")
     parser.add_argument("--model", type=Path, default=None,
                         help="a MediaPipe PoseLandmarker .task file (lite, full or heavy); "
                         "default: the full model bundled with posecheck")
@@ -38,6 +42,8 @@ def _register_analyze(subparsers: argparse._SubParsersAction) -> None:
                         help="whom to follow: auto (default), largest, sideways, or a person id "
                         "from people.json of an earlier run")
     parser.add_argument("--no-video", action="store_true", help="skip the annotated video")
+    parser.add_argument("--coach-mode", action="store_true",
+                        help="freeze the annotated video for a moment at each foot strike")
     parser.add_argument("--checks-config", type=Path, default=None, metavar="TOML",
                         help="check thresholds to change (see 'posecheck checks')")
     parser.add_argument("--baseline", type=Path, default=None, metavar="ANALYSIS",
@@ -60,19 +66,45 @@ def analysis_options(args: argparse.Namespace) -> AnalysisOptions:
         **gait_options(args), person=args.person, model_path=args.model,
         thresholds=load_thresholds(args.checks_config) if args.checks_config else {},
         baseline=load_baseline(args.baseline) if args.baseline else None,
-        write_video=not args.no_video, slow_motion=args.slow_motion)
+        write_video=not args.no_video, coach_mode=args.coach_mode,
+        slow_motion=args.slow_motion)
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
     from posecheck.analyze import analyze, default_outdir
 
     options = analysis_options(args)
-    outdir = args.outdir or default_outdir(args.video)
-    result = analyze(args.video, outdir, options,
-                     show_progress=None if not args.quiet else False)
+    show_progress = None if not args.quiet else False
+    if len(args.videos) > 1 or args.videos[0].is_dir():
+        return _run_session(args, options, show_progress)
+    video = args.videos[0]
+    outdir = args.outdir or default_outdir(video)
+    result = analyze(video, outdir, options, show_progress=show_progress)
     if not args.quiet:
         _print_summary(result, outdir)
     return 0
+
+
+def _run_session(args: argparse.Namespace, options: AnalysisOptions,
+                 show_progress: bool | None) -> int:
+    """Several clips: exit 1 when any of them failed (each is listed on the index)."""
+    from posecheck.session import analyze_session
+
+    outdir = args.outdir or Path.cwd() / "posecheck_session"
+    session = analyze_session(args.videos, outdir, options, show_progress=show_progress)
+    if not args.quiet:
+        for outcome in session.outcomes:
+            if outcome.error:
+                print(f"{outcome.video}: failed: {outcome.error}")
+            else:
+                verdicts = " ".join(f"{f.check_id} {f.verdict}"
+                                    for f in outcome.analysis.findings)
+                print(f"{outcome.video}: {verdicts} -> {outcome.outdir}")
+        print(f"{len(session.outcomes) - len(session.failed)} of {len(session.outcomes)} clips "
+              f"analysed; index: {session.index}")
+    for outcome in session.failed:
+        print(f"posecheck: error: {outcome.video}: {outcome.error}", file=sys.stderr)
+    return 1 if session.failed else 0
 
 
 def _print_summary(result, outdir: Path) -> None:
@@ -128,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     _register_checks(subparsers)
     register_gait(subparsers)
     register_synth(subparsers)
+    register_compare(subparsers)
     return parser
 
 

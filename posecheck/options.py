@@ -57,8 +57,9 @@ class AnalysisOptions:
     ``"pan"`` or None (inferred); ``camera_roll_deg``; ``sex`` (CoM segment table); ``person``:
     whom to follow; ``model_path``: another PoseLandmarker ``.task``; ``thresholds``: check id
     -> threshold overrides (:func:`posecheck.checks.config.load_thresholds`); ``baseline``:
-    the runner's level run; ``write_video``: the annotated video; ``slow_motion``: how many
-    times slower than real time the clip plays (None: as the file's capture rate says, else 1).
+    the runner's level run; ``write_video``: the annotated video; ``coach_mode``: the video
+    freezes at each foot strike; ``slow_motion``: how many times slower than real time the clip
+    plays (None: as the file's capture rate says, else 1).
     """
 
     height_m: float | None = None
@@ -71,6 +72,7 @@ class AnalysisOptions:
     thresholds: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)
     baseline: Baseline | None = None
     write_video: bool = True
+    coach_mode: bool = False
     slow_motion: float | None = None
 
     def __post_init__(self) -> None:
@@ -108,4 +110,4 @@ class AnalysisOptions:
                 "model": str(self.model_path) if self.model_path else "bundled",
                 "thresholds": self.thresholds,
                 "baseline": self.baseline.source if self.baseline else None,
-                "slow_motion": self.slow_motion}
+                "slow_motion": self.slow_motion, "coach_mode": self.coach_mode}

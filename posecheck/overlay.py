@@ -73,10 +73,10 @@ class SkeletonAnnotator:
         so a 4K overlay reads the same as a 720p one."""
         factor = max(min(width_px, height_px) / 720.0, 1.0)
         scaled = {
-            "near_thickness_px": max(int(round(4 * factor)), 1),
-            "centre_thickness_px": max(int(round(2 * factor)), 1),
-            "far_thickness_px": max(int(round(1 * factor)), 1),
-            "joint_radius_px": max(int(round(4 * factor)), 1),
+            "near_thickness_px": max(round(4 * factor), 1),
+            "centre_thickness_px": max(round(2 * factor), 1),
+            "far_thickness_px": max(round(1 * factor), 1),
+            "joint_radius_px": max(round(4 * factor), 1),
         }
         return cls(**{**scaled, **style})
 
@@ -113,10 +113,26 @@ class SkeletonAnnotator:
         return out
 
     def _draw_far(self, out: np.ndarray, points: list, far_side: str) -> None:
-        """Far limbs drawn on a copy, then blended into ``out`` at ``far_opacity`` (in place)."""
-        layer = out.copy()
-        self._draw_side(layer, points, far_side, self.far_thickness_px)
-        cv2.addWeighted(layer, self.far_opacity, out, 1.0 - self.far_opacity, 0.0, dst=out)
+        """Far limbs drawn on a copy, then blended into ``out`` at ``far_opacity`` (in place).
+
+        Only the box around the far side's joints is copied and blended (a whole 4K frame per
+        frame would cost more than the drawing); outside the drawn pixels the blend of a pixel
+        with itself leaves it unchanged, so the result is the same."""
+        drawn = [points[i] for i in side_joints(far_side) if points[i] is not None]
+        if not drawn:
+            return
+        margin = self.far_thickness_px + self.joint_radius_px + 2  # line and dot edges, AA
+        xs, ys = [p[0] for p in drawn], [p[1] for p in drawn]
+        x0, y0 = max(min(xs) - margin, 0), max(min(ys) - margin, 0)
+        x1 = min(max(xs) + margin + 1, out.shape[1])
+        y1 = min(max(ys) + margin + 1, out.shape[0])
+        if x1 <= x0 or y1 <= y0:
+            return
+        region = out[y0:y1, x0:x1]
+        layer = region.copy()
+        shifted = [None if p is None else (p[0] - x0, p[1] - y0) for p in points]
+        self._draw_side(layer, shifted, far_side, self.far_thickness_px)
+        region[:] = cv2.addWeighted(layer, self.far_opacity, region, 1.0 - self.far_opacity, 0.0)
 
     def _draw_side(self, image: np.ndarray, points: list, side: str, thickness_px: int) -> None:
         """Bones of one side, then that side's joints, on ``image`` (in place)."""
@@ -165,7 +181,7 @@ def _check_keypoints(keypoints_px: np.ndarray) -> list[tuple[int, int] | None]:
             f"annotate: keypoints_px must have shape (33, 2), got {keypoints.shape}"
         )
     return [
-        (int(round(x)), int(round(y))) if np.isfinite(x) and np.isfinite(y) else None
+        (round(x), round(y)) if np.isfinite(x) and np.isfinite(y) else None
         for x, y in keypoints
     ]
 
@@ -194,7 +210,7 @@ def near_side(
     if seq.n_frames == 0:
         return np.zeros(0, dtype="<U7")
     votes = _side_votes(seq)
-    half = max(1, int(round(window_s / 2 * seq.fps)))
+    half = max(1, round(window_s / 2 * seq.fps))
     totals = np.convolve(votes, np.ones(2 * half + 1), mode="same")
     decided = np.flatnonzero(totals != 0)
     if len(decided) == 0:

@@ -7,8 +7,10 @@ import time
 
 
 class Progress:
-    def __init__(self, label: str, total: int, *, enabled: bool | None = None) -> None:
+    def __init__(self, label: str, total: int, *, enabled: bool | None = None,
+                 unit: str = "frames") -> None:
         self.label = label
+        self.unit = unit
         self.total = max(int(total), 0)
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self._start = time.monotonic()
@@ -26,10 +28,12 @@ class Progress:
         width = 28
         done = min(self.count / self.total, 1.0) if self.total else 0.0
         bar = "#" * int(done * width) + "-" * (width - int(done * width))
-        rate = self.count / max(now - self._start, 1e-9)
-        sys.stderr.write(
-            f"\r{self.label:<14} [{bar}] {self.count}/{self.total or '?'} frames  {rate:5.1f} fps"
-        )
+        if self.unit == "frames":
+            rate = self.count / max(now - self._start, 1e-9)
+            tail = f"frames  {rate:5.1f} fps"
+        else:
+            tail = self.unit
+        sys.stderr.write(f"\r{self.label:<14} [{bar}] {self.count}/{self.total or '?'} {tail}")
         sys.stderr.flush()
 
     def close(self) -> None:

@@ -77,6 +77,18 @@ def test_treadmill_clip_offline_writes_h264_portrait_video_and_keypoints(treadmi
     assert json.loads((outdir / "people.json").read_text())["chosen_id"] == 0
 
 
+def test_treadmill_run_writes_the_coach_review(treadmill_run):
+    _, _, outdir, result = treadmill_run
+    assert result.returncode == 0, result.stderr
+    document = json.loads((outdir / "analysis.json").read_text())
+    strikes = [e for e in document["gait"]["events"] if e["ic_s"] is not None]
+    stills = sorted((outdir / "key_frames").glob("strike_*.jpg"))
+    assert len(stills) == len(strikes) > 10  # one still per foot strike
+    assert (outdir / "key_frames" / "contact_sheet.jpg").stat().st_size > 10_000
+    page = (outdir / "report.html").read_text()
+    assert "<video" in page and page.count('class="card') >= len(document["checks"])
+
+
 def test_treadmill_analysis_json_has_the_gait_and_every_check(treadmill_run):
     _, _, outdir, result = treadmill_run
     assert result.returncode == 0, result.stderr

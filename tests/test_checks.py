@@ -126,13 +126,10 @@ def test_braking_runner_knee_is_fix_at_the_true_foot_strikes(presets):
     assert at_truth["knee"].verdict == "fix"
 
 
-@pytest.mark.xfail(strict=True, reason="known defect: the detected contacts are within 3 ms of "
-                   "the true ones, yet the knee read there is 10.7 deg (truth 6 at contact): the "
-                   "error is in the knee angle at contact on the cleaned sequence, not in the "
-                   "timing (issue 7)")
 def test_braking_runner_knee_is_fix_at_the_detected_foot_strikes(presets):
-    _, _, findings, _ = presets["downhill-braking"]
+    _, truth, findings, _ = presets["downhill-braking"]
     assert findings["knee"].verdict == "fix"
+    assert findings["knee"].value == pytest.approx(truth["knee_flexion_ic_deg"], abs=2.0)
 
 
 def test_waist_bend_is_told_apart_from_a_forward_lean(presets):

@@ -71,6 +71,19 @@ def test_far_side_is_blended_not_opaque():
     np.testing.assert_allclose(faint, 0.25 * opaque, atol=1.0)
 
 
+def test_far_side_blend_near_the_frame_edge_matches_a_whole_frame_blend():
+    """The far limbs are blended within their own box only; a limb reaching past the frame's
+    edge gives the picture a whole-frame blend gives."""
+    points = keypoints({RIGHT_HIP: (-6, 20), RIGHT_KNEE: (30, 58), RIGHT_ANKLE: (79, 70)})
+    out = overlay.SkeletonAnnotator().annotate(blank(), points, time_s=None, near_side="left")
+    far = blank()
+    cv2.line(far, (-6, 20), (30, 58), BLUE, 1, AA)
+    cv2.line(far, (30, 58), (79, 70), BLUE, 1, AA)
+    for xy in [(-6, 20), (30, 58), (79, 70)]:
+        cv2.circle(far, xy, 4, BLUE, -1, AA)
+    np.testing.assert_array_equal(out, cv2.addWeighted(far, 0.5, blank(), 0.5, 0.0))
+
+
 def test_near_side_choice_swaps_which_limbs_are_bold():
     points = keypoints({RIGHT_KNEE: (10, 30), RIGHT_ANKLE: (70, 30)})
     annotator = overlay.SkeletonAnnotator(joint_radius_px=0)

@@ -254,11 +254,34 @@ def test_foot_is_pulled_back_before_it_lands(preset):
     reach = lm[:, INDEX["right_heel"], 0] - hip_x
     lead_s = t_ic - times[np.argmax(reach)]
     assert 0.02 < lead_s < 0.1  # the heel's most forward point comes tens of ms before IC
-    # the ankle's speed along the ground just before IC is the set fraction of running speed
+    # the ankle lands moving forward slower than the hips, near the set fraction of running
+    # speed (the last tens of ms it trails on a leg bent at the IC flexion, which adds up to
+    # 0.12 of running speed on the presets), and coming down
     ankle = lm[-2:, INDEX["right_ankle"], :2]
-    speed = (ankle[1] - ankle[0]) @ gait.ground_dir / (times[-1] - times[-2])
+    velocity = (ankle[1] - ankle[0]) / (times[-1] - times[-2])
     fraction = gait.params.landing_foot_speed_fraction
-    assert speed == pytest.approx(fraction * gait.params.speed_mps, abs=0.01)
+    along = float(velocity @ gait.ground_dir) / gait.params.speed_mps
+    assert fraction - 0.01 < along < min(fraction + 0.15, 0.8)
+    normal = np.array([-gait.ground_dir[1], gait.ground_dir[0]])
+    assert velocity @ normal < -0.05  # m/s: coming down onto the ground
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_knee_is_least_flexed_at_landing(preset):
+    # terminal swing: the knee extends towards the designed IC flexion and no further, and
+    # bends after contact; it never folds again just before landing (so a sample a few ms either
+    # side of IC reads close to the IC value, as on real runners)
+    gait = Gait(BODY, preset_params(preset))
+    t_ic = 2 * gait.step_time_s  # a right step
+    ic_deg = gait.params.knee_flexion_ic_deg
+    before = [t_ic - dt for dt in np.linspace(0.06, 1e-6, 61)]
+    after = [t_ic + dt for dt in np.linspace(1e-6, 0.03, 31)]
+    flexion = [180 - angle_deg(*(gait.pose_overground(t).landmarks_m[INDEX[f"right_{n}"]]
+                                 for n in ("hip", "knee", "ankle"))) for t in before + after]
+    assert np.all(np.diff(flexion[30:61]) < 0.01)  # the last 30 ms: extending, not folding
+    assert min(flexion) == pytest.approx(ic_deg, abs=0.1)
+    assert np.all(np.diff(flexion[61:]) > 0)
+    assert flexion[-1] > ic_deg + 3
 
 
 def test_step_times_vary_with_the_set_coefficient_of_variation():

@@ -53,15 +53,18 @@ INFO = CheckInfo(
 def landing_values(ctx: CheckContext) -> dict[str, np.ndarray]:
     """Per step at IC: ankle and heel offsets from the CoM (px), shank and foot strike angles."""
     steps = ctx.steps
-    kp, com = steps.keypoints_ic, steps.com_ic
+    kp, com, landing = steps.keypoints_ic, steps.com_ic, steps.keypoints_landing
     out = {name: np.full(len(steps), np.nan)
            for name in ("ankle_px", "heel_px", "shank_deg", "strike_deg")}
     slope = ctx.gait.slope.deg
     for j, foot in enumerate(steps.foot):
-        knee, ankle, heel, toe = (kp[j, INDEX[f"{foot}_{n}"]]
-                                  for n in ("knee", "ankle", "heel", "foot_index"))
-        out["ankle_px"][j] = ankle[0] - com[j, 0]
+        ankle, heel = (kp[j, INDEX[f"{foot}_{n}"]] for n in ("ankle", "heel"))
+        out["ankle_px"][j] = ankle[0] - com[j, 0]  # positions: at the IC time
         out["heel_px"][j] = heel[0] - com[j, 0]
+        # angles: as the leg lands, before the load turns shank and foot
+        # (posecheck.checks.steps.landing_frame)
+        knee, ankle, heel, toe = (landing[j, INDEX[f"{foot}_{n}"]]
+                                  for n in ("knee", "ankle", "heel", "foot_index"))
         out["shank_deg"][j] = kin.hang_from_vertical_deg(knee, ankle)
         sole = toe - heel
         out["strike_deg"][j] = math.degrees(math.atan2(-sole[1], sole[0])) - slope

@@ -6,7 +6,9 @@ Measures, per step at mid-stance (halfway between initial contact and toe-off):
   forward positive (``whole_body_lean_deg``), and against the slope normal
   (``lean_vs_slope_normal_deg`` = lean + slope; on the level the two are equal);
 - trunk angle (hip midpoint to shoulder midpoint against vertical), lower-body angle (stance
-  ankle to hip midpoint) and waist bend (trunk minus lower body).
+  ankle to hip midpoint) and waist bend (trunk minus lower body). Each girdle's midpoint is read
+  at its near end (:func:`posecheck.kinematics.near_side_girdles`): in a side view the two ends
+  lie on one line of sight, and the hidden far end is the pose model's worst guess.
 
 The lean turns steadily through stance as the body passes over the foot (by about the running
 speed over the leg: 4-7 deg per frame at 30 fps), so a single frame is as noisy as the
@@ -77,7 +79,8 @@ def _stance_angles(ctx: CheckContext, trim: float) -> dict[str, tuple[np.ndarray
     """Per step, each angle at mid-stance and its rate (deg/s) from the stance-window fit."""
     seq, steps = ctx.gait.forward, ctx.steps
     t, kp, com = seq.time_s, seq.keypoints_px, ctx.gait.com.com_px
-    hip, shoulder = kin.hip_mid(kp), kin.shoulder_mid(kp)
+    girdles = kin.near_side_girdles(kp, ctx.gait.near)  # the far ends are the pose model's guesses
+    hip, shoulder = kin.hip_mid(girdles), kin.shoulder_mid(girdles)
     trunk = kin.tilt_from_vertical_deg(hip, shoulder)
     names = ("whole_body_lean_deg", "lower_body_angle_deg", "trunk_angle_deg")
     out = {name: (np.full(len(steps), np.nan), np.full(len(steps), np.nan)) for name in names}

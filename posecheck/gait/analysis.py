@@ -17,6 +17,7 @@ from posecheck.gait.running import GaitMode, classify_gait
 from posecheck.gait.scale import Scale, estimate_scale
 from posecheck.gait.slope import Slope, estimate_slope
 from posecheck.gait.steps import StepTable, cadence_spm, step_table
+from posecheck.overlay import near_side
 from posecheck.sequence import PoseSequence
 
 CAMERAS = ("static", "pan", None)
@@ -32,7 +33,7 @@ class GaitAnalysis:
     clip that looks slowed down) and ``cadence_note`` the reason in words;
     ``rhythm_cadence_spm`` is the cadence read from the legs' rhythm without events;
     ``step_check`` the plausibility of each contact's times; ``view_off_side_deg`` how far
-    the camera is from side-on."""
+    the camera is from side-on; ``near`` the runner's side facing the camera in each frame."""
 
     forward: PoseSequence
     direction: Direction
@@ -46,6 +47,7 @@ class GaitAnalysis:
     step_check: StepCheck
     rhythm_cadence_spm: float
     view_off_side_deg: float
+    near: np.ndarray  # (n,) the side facing the camera per frame, "left"/"right"
     cadence_issue: str = ""
     cadence_note: str = ""
 
@@ -105,6 +107,7 @@ def analyze_gait(seq: PoseSequence, *, height_m: float | None = None,
     rhythm = rhythm_cadence_spm(forward)
     return GaitAnalysis(
         forward=forward, direction=direction, com=centre_of_mass(forward, sex=sex),
+        near=near_side(forward),
         slope=slope, scale=scale, rhythm_cadence_spm=rhythm,
         view_off_side_deg=view_off_side_deg(forward), **_from_events(events, rhythm))
 

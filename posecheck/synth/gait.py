@@ -21,7 +21,13 @@ this gait's time: :mod:`posecheck.synth.timing`.) Within a step:
   ``SWING_START_PACE`` of the swing's average pace and ends at ``landing_foot_speed_fraction``
   of the running speed: late in swing the foot moves forward more slowly than the hips, so its
   reach ahead of the hips peaks some tens of ms before IC and it lands while being pulled back
-  (swing-leg retraction), as real feet do.
+  (swing-leg retraction), as real feet do. The knee extends no further than a flexion that
+  moves from the toe-off value to the IC value over the swing: in terminal swing a foot out of
+  reach trails on a leg bent at the IC flexion, so the knee is least flexed at IC and bends
+  after it (it never folds again just before landing), and the foot comes down onto the ground
+  a little faster than ``landing_foot_speed_fraction`` says (up to 0.12 of running speed more
+  on the presets). The hips come down into each landing (the flight curve arrives level or
+  falling).
 
 Two more things are solved numerically so the truth equals the preset: where the foot lands relative
 to the pelvis (it sets the whole-body lean at mid-stance) and the trunk angle (it sets the waist
@@ -272,6 +278,11 @@ class Gait:
         v0 = (y0 - self._pelvis_y_stance(k, tc - h)) / h
         y1 = self._pelvis_y_stance(k + 1, 0.0)
         v1 = (self._pelvis_y_stance(k + 1, h) - y1) / h
+        # The stance hips may rise just after IC (the hip passes over a foot landed ahead);
+        # arriving with that upward velocity would make the flight curve dip below the landing
+        # height and fold the swing knee past its IC flexion just before contact. Hips come
+        # down into a landing: arrive level or falling.
+        v1 = min(v1, 0.0)
         span = self.flight_time_s
         s = (tau - tc) / span
         h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
@@ -304,7 +315,7 @@ class Gait:
     def _swing_foot(self, k: int, s: float) -> tuple[np.ndarray, float, float]:
         """(ankle target (x, y), rear-foot sole angle in world rad, toe bend rad) at swing fraction
         s of the swing that follows step k's toe-off and ends at step k + 2's IC."""
-        p, b = self.params, self.body
+        p = self.params
         start, _, _ = self.stance_foot(k, 1.0)
         end, _, _ = self.stance_foot(k + 2, 0.0)
         normal = np.array([-self.ground_dir[1], self.ground_dir[0]])
@@ -335,9 +346,16 @@ class Gait:
         else:
             s = (tau - self.contact_time_s) / (self.stride_time_s - self.contact_time_s)
             ankle, sole, bend = self._swing_foot(k, s)
-            reach = b.leg_length_m * (1 - 1e-9)
+            # the swing knee extends no further than toe-off and landing ask: a foot out of
+            # reach trails on a leg bent from the toe-off flexion towards the IC flexion, so
+            # the knee's least flexion around IC is the designed IC value (terminal swing,
+            # not a locked straight leg)
+            p = self.params
+            least_deg = p.knee_flexion_to_deg + (
+                p.knee_flexion_ic_deg - p.knee_flexion_to_deg) * smoothstep(s)
+            reach = float(b.knee_distance_m(least_deg)) * (1 - 1e-9)
             offset = ankle - hip
-            if np.hypot(*offset) > reach:  # a swing foot out of reach trails on a straight leg
+            if np.hypot(*offset) > reach:
                 ankle = hip + offset * (reach / np.hypot(*offset))
         thigh, _ = self.leg_ik(hip, ankle)
         knee = hip + b.thigh_m * np.array([math.sin(thigh), -math.cos(thigh)])

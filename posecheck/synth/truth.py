@@ -198,6 +198,29 @@ def clip_steps(gait: Gait, time_s: np.ndarray, timing: StepTiming) -> list[dict[
 # ---- metrics ----------------------------------------------------------------------------------
 
 
+def realised_step_metrics(steps: list[dict[str, Any]], duration_s: float) -> dict[str, float]:
+    """The clip's own timing metrics, as a clip-level summary of its steps (median over the
+    steps whose contact and next contact both fall inside the clip, 0..``duration_s``): what a
+    perfect detector would report for this clip. With step-to-step variability they differ from
+    the nominal values of :func:`true_metrics` by the luck of the few steps a clip holds."""
+    inside = [s for s in steps if 0.0 <= s["ic_s"] and s["ic_s"] + s["step_time_s"] <= duration_s]
+    if not inside:
+        return {}
+    step = np.array([s["step_time_s"] for s in inside])
+    contact = np.array([s["contact_time_s"] for s in inside])
+    following = {round(s["ic_s"], 9): s["step_time_s"] for s in steps}
+    stride = np.array([s["step_time_s"] + following.get(round(s["ic_s"] + s["step_time_s"], 9),
+                                                         math.nan) for s in inside])
+    duty = contact / stride
+    return {
+        "cadence_spm": float(np.median(60.0 / step)),
+        "step_time_s": float(np.median(step)),
+        "contact_time_s": float(np.median(contact)),
+        "flight_time_s": float(np.median([s["flight_time_s"] for s in inside])),
+        "duty_factor": float(np.nanmedian(duty)) if np.isfinite(duty).any() else math.nan,
+    }
+
+
 def true_metrics(gait: Gait) -> dict[str, float]:
     """Every metric of the domain brief, measured on the model at exact times (step 0, the right
     foot; all steps are equal)."""

@@ -1,0 +1,251 @@
+"""The teaching video and the key frames, written in one decoding pass.
+
+:func:`write_teaching_video` draws on every frame of the clip the runner's skeleton and the
+panel (time, the latest foot strike's numbers, the clip's verdicts), and at each foot strike
+its marks (:mod:`posecheck.annotate.compose`). The video keeps the input's frames and their
+timestamps, so it has the input's frame count and duration. With ``coach_mode`` each strike is
+held still twice, ``freeze_s`` (1.0 s) at contact and ``freeze_s`` at mid-stance, long enough
+to read its marks: that adds ``round(freeze_s * fps)`` copies of the frame at each moment in
+:attr:`Timeline.starts <posecheck.annotate.compose.Timeline>` (the panel then says "held"),
+and nothing else (:func:`coach_mode_extra_frames` gives the count); later frames are shifted
+by the time added.
+
+:func:`write_key_frames` writes only the stills (one per strike, ``strike_01_left.jpg``, and
+``contact_sheet.jpg``), decoding the clip only as far as the last strike.
+
+Frames are matched to events by index: the gait may run on a real-time clock that differs from
+the video's (a slow-motion clip), and each event carries its frame. Frames past the end of the
+pose, or where the runner was not found, are written with what is known (the panel, no marks).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from posecheck.annotate.compose import NONE, TeachingPainter, Timeline
+from posecheck.annotate.draw import VERDICT_RGB
+from posecheck.annotate.stills import (
+    caption_text,
+    contact_sheet,
+    sheet_tile,
+    still_image,
+    strike_pair,
+)
+from posecheck.annotate.strikes import Reading, Strike, clip_readings, strikes_from_analysis
+from posecheck.errors import PosecheckError
+from posecheck.overlay import near_side
+from posecheck.progress import Progress
+from posecheck.result import Analysis
+from posecheck.video import VideoWriter, iter_frames
+
+HOLD_S = 0.4  # real seconds a strike's marks stay up at most (see posecheck.annotate.compose)
+FREEZE_S = 1.0  # coach mode: each moment held this long, time to read three or four numbers
+JPEG_QUALITY = 90  # stills: no visible artefacts around the thin lines and small text
+CONTACT_SHEET = "contact_sheet.jpg"
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyFrame:
+    """One foot strike's still: its ``number``, the contact ``frame_index`` and its video
+    ``time_s``, the ``foot``, the file ``path`` and a one-line ``caption``."""
+
+    number: int
+    frame_index: int
+    time_s: float
+    foot: str
+    path: Path
+    caption: str
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TeachingPlan:
+    """What the teaching video shows, computed once from an analysis: the strikes, their
+    timeline over the clip's frames, the clip's readings, each frame's near side and the notice
+    shown when no strike can be drawn (empty when there are strikes)."""
+
+    analysis: Analysis
+    strikes: tuple[Strike, ...]
+    timeline: Timeline
+    clip: tuple[Reading, ...]
+    sides: np.ndarray
+    notice: str
+
+    @classmethod
+    def from_analysis(cls, analysis: Analysis, *, hold_s: float = HOLD_S) -> TeachingPlan:
+        strikes = strikes_from_analysis(analysis)
+        pose = analysis.pose
+        n_frames = max(pose.n_frames, int(analysis.info.n_frames or 0))
+        real_fps = analysis.gait.forward.fps if analysis.gait is not None else pose.fps
+        timeline = Timeline.build(strikes, n_frames, hold_frames=round(hold_s * real_fps))
+        notice = ""
+        if analysis.gait is None:
+            notice = f"no foot strikes: {_short(analysis.gait_error or 'the gait stage failed')}"
+        elif not strikes:
+            notice = "no foot strikes were found"
+        elif analysis.findings and all(f.verdict == "unknown" for f in analysis.findings):
+            notice = f"not judged: {_short(analysis.findings[0].reason)}"
+        return cls(analysis, strikes, timeline, clip_readings(analysis.findings),
+                   near_side(pose), notice)
+
+    def keypoints(self, frame: int) -> np.ndarray | None:
+        pose = self.analysis.pose
+        return pose.keypoints_px[frame] if 0 <= frame < pose.n_frames else None
+
+    def side(self, frame: int) -> str:
+        return str(self.sides[frame]) if 0 <= frame < len(self.sides) else "unknown"
+
+    def paint(self, painter: TeachingPainter, frame_rgb: np.ndarray, index: int,
+              time_s: float, *, held: bool = False) -> np.ndarray:
+        """One frame of the teaching video (``held``: as coach mode holds it still)."""
+        out = painter.skeleton(frame_rgb, self.keypoints(index), self.side(index))
+        shown, phase, latest = self.timeline.at(index)
+        if shown >= 0 and phase != NONE:
+            painter.marks_into(out, self.strikes[shown], phase)
+        painter.panel_into(out, time_s=time_s,
+                           latest=self.strikes[latest] if latest >= 0 else None, clip=self.clip,
+                           phase=phase if shown >= 0 else NONE, held=held)
+        if self.notice:
+            painter.notice_into(out, self.notice)
+        return out
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
+def coach_mode_extra_frames(analysis: Analysis, *, freeze_s: float = FREEZE_S,
+                            hold_s: float = HOLD_S) -> int:
+    """How many frames coach mode adds to ``analysis``'s teaching video: ``round(freeze_s *
+    fps)`` at each moment a strike's contact or stance marks first appear."""
+    plan = TeachingPlan.from_analysis(analysis, hold_s=hold_s)
+    return len(plan.timeline.starts) * _freeze_frames(analysis.pose.fps, freeze_s)
+
+
+def _freeze_frames(fps: float, freeze_s: float) -> int:
+    return max(0, round(freeze_s * fps))
+
+
+def write_teaching_video(analysis: Analysis, out_path: str | Path, *, coach_mode: bool = False,
+                         key_frames_dir: str | Path | None = None,
+                         show_progress: bool | None = None, hold_s: float = HOLD_S,
+                         freeze_s: float = FREEZE_S) -> list[KeyFrame]:
+    """Write the teaching video (H.264 MP4) of ``analysis`` to ``out_path`` and, with
+    ``key_frames_dir``, its stills and contact sheet, in one pass over the clip; returns the
+    key frames written (empty without ``key_frames_dir``). See the module docstring."""
+    plan = TeachingPlan.from_analysis(analysis, hold_s=hold_s)
+    pose = analysis.pose
+    width, height = pose.width, pose.height
+    painter = TeachingPainter(width, height)
+    stills = _StillMaker(plan, Path(key_frames_dir)) if key_frames_dir is not None else None
+    freeze = _freeze_frames(pose.fps, freeze_s) if coach_mode else 0
+    starts = set(plan.timeline.starts)
+    progress = Progress("video", max(pose.n_frames, analysis.info.n_frames or 0),
+                        enabled=show_progress)
+    shift_s = 0.0
+    with VideoWriter(out_path, fps=pose.fps, width=width, height=height) as writer:
+        for frame in iter_frames(analysis.video):
+            drawn = plan.paint(painter, frame.rgb, frame.index, frame.time_s)
+            writer.write(drawn, time_s=frame.time_s + shift_s)
+            if freeze and frame.index in starts:
+                still = plan.paint(painter, frame.rgb, frame.index, frame.time_s, held=True)
+                for copy in range(1, freeze + 1):
+                    writer.write(still, time_s=frame.time_s + shift_s + copy / pose.fps)
+                shift_s += freeze / pose.fps
+            if stills is not None:
+                stills.offer(frame.index, frame.rgb)
+            progress.update()
+    progress.close()
+    return stills.finish() if stills is not None else []
+
+
+def write_key_frames(analysis: Analysis, out_dir: str | Path) -> list[KeyFrame]:
+    """One still per foot strike and the contact sheet in ``out_dir``, without a video: the
+    clip is decoded only as far as the last frame a still needs."""
+    plan = TeachingPlan.from_analysis(analysis)
+    stills = _StillMaker(plan, Path(out_dir))
+    for frame in iter_frames(analysis.video):
+        if frame.index > stills.last_frame:
+            break
+        stills.offer(frame.index, frame.rgb)
+    return stills.finish()
+
+
+class _StillMaker:
+    """Collects the frames each strike's still needs as the clip is decoded, writes each still
+    as soon as its frames are in, and the contact sheet at the end."""
+
+    def __init__(self, plan: TeachingPlan, out_dir: Path, *,
+                 panel_height_px: int = 640,  # each picture of a still: about a phone's width
+                 ) -> None:
+        self.plan, self.out_dir = plan, out_dir
+        self.panel_height_px = panel_height_px
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.wanted: dict[int, list[int]] = {}
+        for k, strike in enumerate(plan.strikes):
+            for frame in {strike.ic_frame, strike.mid_frame} - {-1}:
+                self.wanted.setdefault(frame, []).append(k)
+        self.frames: dict[int, np.ndarray] = {}
+        self.pending = set(range(len(plan.strikes)))
+        self.done: dict[int, tuple[KeyFrame, np.ndarray]] = {}  # record and contact-sheet tile
+        self.digits = max(2, len(str(len(plan.strikes))))
+
+    @property
+    def last_frame(self) -> int:
+        return max(self.wanted, default=-1)
+
+    def offer(self, index: int, rgb: np.ndarray) -> None:
+        if index not in self.wanted:
+            return
+        self.frames[index] = rgb.copy()
+        for k in self.wanted[index]:
+            strike = self.plan.strikes[k]
+            if k in self.pending and all(f in self.frames for f in
+                                         {strike.ic_frame, strike.mid_frame} - {-1}):
+                self._write(k)
+
+    def _write(self, k: int) -> None:
+        strike = self.plan.strikes[k]
+        frames = (strike.ic_frame, strike.mid_frame)
+        pair = strike_pair(
+            strike, *(self.frames.get(f) for f in frames),
+            keypoints=tuple(self.plan.keypoints(f) for f in frames),
+            near_sides=tuple(self.plan.side(f) for f in frames),
+            panel_height_px=self.panel_height_px)
+        path = self.out_dir / f"strike_{strike.number:0{self.digits}d}_{strike.foot}.jpg"
+        _save_jpeg(path, still_image(strike, pair))
+        record = KeyFrame(number=strike.number, frame_index=strike.ic_frame,
+                          time_s=strike.time_s, foot=strike.foot, path=path,
+                          caption=caption_text(strike))
+        self.done[k] = record, sheet_tile(strike, pair)
+        self.pending.discard(k)
+        for f in frames:  # drop frames no pending strike still needs
+            if f in self.frames and not any(k2 in self.pending for k2 in self.wanted.get(f, [])):
+                del self.frames[f]
+
+    def finish(self) -> list[KeyFrame]:
+        """Write the stills whose frames never came (a clip shorter than its pose) and the
+        contact sheet; the key frames in strike order."""
+        for k in sorted(self.pending):
+            self._write(k)
+        records = [self.done[k] for k in sorted(self.done)]
+        analysis = self.plan.analysis
+        summary = [(f"{r.check_id} {r.text} {r.verdict if r.verdict != 'unknown' else '?'}",
+                    VERDICT_RGB[r.verdict]) for r in self.plan.clip]
+        count = len(records)
+        title = (f"{analysis.video.name} \u00b7 {count} foot strike{'s' if count != 1 else ''}"
+                 + (f" \u00b7 {self.plan.notice}" if self.plan.notice else ""))
+        sheet = contact_sheet([tile for _, tile in records], title=title, summary=summary)
+        _save_jpeg(self.out_dir / CONTACT_SHEET, sheet)
+        return [record for record, _ in records]
+
+
+def _save_jpeg(path: Path, rgb: np.ndarray) -> None:
+    ok = cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR),
+                     [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+    if not ok:
+        raise PosecheckError(f"{path}: could not write the image")

@@ -1,0 +1,314 @@
+"""The report's figures (matplotlib), each returned as a ``data:`` URI that the page carries.
+
+- :func:`time_figure`: knee flexion, lean and foot offset through the clip with the foot strikes
+  marked, and the cadence of each step, on one time axis;
+- :func:`per_step_figure`: one check's value per step against its verdict zones;
+- :func:`knee_only_figure`: the knee angles alone, for a clip whose gait stage failed.
+
+Figures are built on :class:`matplotlib.figure.Figure` without pyplot (no global state, no
+interactive backend; PNGs render with Agg) and written as SVG with text kept as text, so they
+stay sharp at any zoom and small. Colours: the legs as the annotated video draws them (left
+orange, right blue), the verdict zones in the verdict colours.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from posecheck.checks.context import Baseline
+from posecheck.checks.finding import Finding
+from posecheck.gait.analysis import GaitAnalysis
+from posecheck.report.page import FOOT_RGB, VERDICT_RGB
+from posecheck.report.signals import FEET, TimeSignals, knee_flexion_series
+from posecheck.sequence import PoseSequence
+
+RC = {
+    "svg.fonttype": "none",  # text stays text: sharp, searchable, and a tenth of the size
+    "svg.hashsalt": "posecheck",  # the same figure gives the same file
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],  # ships with matplotlib: the same layout everywhere
+    "font.size": 9.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#9aa3ad",
+    "axes.labelcolor": "#1d232b",
+    "xtick.color": "#4a545e",
+    "ytick.color": "#4a545e",
+    "axes.grid": True,
+    "grid.color": "#e6e9ed",
+    "grid.linewidth": 0.8,
+    "legend.frameon": False,
+}
+INK = "#1d232b"
+GREY = "#9aa3ad"
+
+
+def _rgb(rgb: tuple[int, int, int]) -> tuple[float, float, float]:
+    return tuple(c / 255 for c in rgb)  # type: ignore[return-value]
+
+
+FOOT = {foot: _rgb(rgb) for foot, rgb in FOOT_RGB.items()}
+VERDICT = {verdict: _rgb(rgb) for verdict, rgb in VERDICT_RGB.items()}
+
+
+def data_uri(fig: Figure, *, fmt: str = "svg", dpi: float = 110.0) -> str:
+    """The figure as a ``data:`` URI (``fmt`` ``"svg"`` or ``"png"``)."""
+    buffer = io.BytesIO()
+    with rc_context(RC):
+        metadata = {"Date": None} if fmt == "svg" else None
+        fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
+    mime = "image/svg+xml" if fmt == "svg" else "image/png"
+    return f"data:{mime};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
+
+
+def _figure(width_in: float, height_in: float, rows: int = 1) -> tuple[Figure, list[Axes]]:
+    with rc_context(RC):
+        fig = Figure(figsize=(width_in, height_in), layout="constrained")
+        axes = fig.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
+    return fig, list(axes)
+
+
+# ---- verdict zones -------------------------------------------------------------------------
+
+def verdict_zones(finding: Finding, baseline: Baseline | None = None
+                  ) -> list[tuple[float, float, str]]:
+    """(low, high, verdict) bands of the headline value from the finding's thresholds, for
+    drawing: ``watch_below_*``/``fix_below_*`` (low values are the fault),
+    ``watch_above_*``/``fix_above_*`` (high values are), the lean's bands around its level
+    reference and the cadence's drop against a level run. Empty when the thresholds say
+    nothing about the headline value. The verdict itself is the check's (the lean's waist
+    bend, for one, is judged on another measure)."""
+    th = finding.thresholds
+    inf = math.inf
+    if finding.check_id == "lean" and "reference_level_deg" in th:
+        ref = th["reference_level_deg"]
+        if baseline is not None and math.isfinite(baseline.lean_vs_slope_normal_deg):
+            ref = baseline.lean_vs_slope_normal_deg
+        back_fix, back_watch = ref - th["fix_back_deg"], ref - th["watch_back_deg"]
+        forward = ref + th["watch_forward_deg"]
+        return [(-inf, back_fix, "fix"), (back_fix, back_watch, "watch"),
+                (back_watch, forward, "good"), (forward, inf, "watch")]
+    if (finding.check_id == "cadence" and baseline is not None
+            and math.isfinite(baseline.cadence_spm) and "watch_drop_pct" in th):
+        watch = baseline.cadence_spm * (1 - th["watch_drop_pct"] / 100)
+        fix = baseline.cadence_spm * (1 - th["fix_drop_pct"] / 100)
+        return [(-inf, fix, "fix"), (fix, watch, "watch"), (watch, inf, "good")]
+    below = {k.split("_", 1)[0]: v for k, v in th.items() if "_below_" in k}
+    above = {k.split("_", 1)[0]: v for k, v in th.items() if "_above_" in k}
+    if {"watch", "fix"} <= below.keys():
+        return [(-inf, below["fix"], "fix"), (below["fix"], below["watch"], "watch"),
+                (below["watch"], inf, "good")]
+    if {"watch", "fix"} <= above.keys():
+        return [(-inf, above["watch"], "good"), (above["watch"], above["fix"], "watch"),
+                (above["fix"], inf, "fix")]
+    return []
+
+
+def _zone_limits(zones: list[tuple[float, float, str]]) -> list[float]:
+    return [x for low, high, _ in zones for x in (low, high) if math.isfinite(x)]
+
+
+def _draw_zones(ax: Axes, zones: list[tuple[float, float, str]], low: float, high: float,
+                *, alpha: float = 0.13) -> None:
+    for z_low, z_high, verdict in zones:
+        a, b = max(z_low, low), min(z_high, high)
+        if a < b:
+            ax.axhspan(a, b, color=VERDICT[verdict], alpha=alpha, lw=0, zorder=0)
+
+
+def _limits(values: list[float], *, pad_share: float = 0.12) -> tuple[float, float]:
+    values = [v for v in values if math.isfinite(v)]
+    if not values:
+        return 0.0, 1.0
+    low, high = min(values), max(values)
+    pad = (high - low) * pad_share or max(abs(high) * 0.1, 1.0)
+    return low - pad, high + pad
+
+
+def _unit_label(unit: str) -> str:
+    return {"deg": "degrees"}.get(unit, unit)
+
+
+# ---- per-step values of one check ----------------------------------------------------------
+
+def per_step_figure(finding: Finding, feet: tuple[str, ...], *,
+                    baseline: Baseline | None = None) -> Figure | None:
+    """One check's headline value per step (filled: counted, in the landing foot's colour;
+    hollow grey: left out), its median (dashed) and its verdict zones. None without any
+    measured step."""
+    m = finding.measure
+    values = m.per_step
+    if not np.isfinite(values).any():
+        return None
+    steps = np.arange(1, len(values) + 1)
+    zones = verdict_zones(finding, baseline)
+    used = m.used
+    low, high = _limits([*values[np.isfinite(values)], *_zone_limits(zones)])
+    fig, (ax,) = _figure(3.8, 1.4)
+    with rc_context(RC):
+        _draw_zones(ax, zones, low, high)
+        for j in np.flatnonzero(np.isfinite(values)):
+            foot = feet[j] if j < len(feet) else ""
+            colour = FOOT.get(foot, INK)
+            if used[j]:
+                ax.plot(steps[j], values[j], "o", ms=7, color=colour, mec=INK, mew=0.7,
+                        zorder=3)
+            else:
+                ax.plot(steps[j], values[j], "o", ms=6.5, mfc="white", mec=GREY, mew=1.3,
+                        zorder=3)
+        if math.isfinite(m.median):
+            ax.axhline(m.median, color=INK, lw=1.1, ls="--", zorder=2)
+        ax.set_ylim(low, high)
+        ax.set_xlim(0.4, len(values) + 0.6)
+        ax.set_xticks(steps if len(steps) <= 16 else steps[:: math.ceil(len(steps) / 16)])
+        ax.set_xlabel("step", labelpad=1)
+        ax.set_ylabel(_unit_label(m.unit))
+        ax.grid(axis="x", visible=False)
+    return fig
+
+
+# ---- the clip over time --------------------------------------------------------------------
+
+def _foot_strikes(ax: Axes, gait: GaitAnalysis) -> None:
+    for foot, ic in zip(gait.events.foot, gait.events.ic_s):
+        if math.isfinite(ic):
+            ax.axvline(ic, color=FOOT.get(foot, GREY), lw=1.0, alpha=0.55, zorder=1)
+
+
+def _step_marks(ax: Axes, times: np.ndarray, finding: Finding | None, feet: tuple[str, ...],
+                *, label: str) -> list[Line2D]:
+    """The check's per-step values at their instants: filled when counted, hollow when not.
+    Returns their legend entries."""
+    if finding is None:
+        return []
+    m = finding.measure
+    for j, (t, v) in enumerate(zip(times, m.per_step)):
+        if not (math.isfinite(t) and math.isfinite(v)):
+            continue
+        colour = FOOT.get(feet[j], INK)
+        kwargs = ({"mfc": colour, "mec": INK} if m.used[j] else {"mfc": "white", "mec": GREY})
+        ax.plot(t, v, "o", ms=6.5, mew=1.1, zorder=4, **kwargs)
+    shown = np.isfinite(m.per_step) & np.isfinite(times[: len(m.per_step)])
+    handles = [Line2D([], [], ls="", marker="o", ms=6.5, mfc=GREY, mec=INK, label=label)]
+    if (shown & ~m.used).any():
+        handles.append(Line2D([], [], ls="", marker="o", ms=6.5, mfc="white", mec=GREY,
+                              label="left out"))
+    return handles
+
+
+def threshold_edges(zones: list[tuple[float, float, str]]) -> list[tuple[float, str]]:
+    """(value, verdict) of each finite boundary between verdict zones, ascending, named by the
+    worse of the two verdicts it separates (the threshold of that verdict)."""
+    rank = {"good": 0, "watch": 1, "fix": 2, "unknown": 3}
+    edges: dict[float, str] = {}
+    for low, high, verdict in zones:
+        for edge in (low, high):
+            if math.isfinite(edge):
+                known = edges.get(edge, "good")
+                edges[edge] = verdict if rank[verdict] > rank[known] else known
+    return sorted(edges.items())
+
+
+def _threshold_lines(ax: Axes, finding: Finding | None, baseline: Baseline | None) -> None:
+    """Each threshold as a dashed line in its verdict's colour, named at the right end (labels
+    alternate below and above their lines so neighbours do not collide)."""
+    if finding is None:
+        return
+    for i, (edge, verdict) in enumerate(threshold_edges(verdict_zones(finding, baseline))):
+        ax.axhline(edge, color=VERDICT[verdict], lw=1.1, ls=(0, (4, 3)), zorder=2)
+        ax.annotate(verdict, (0.995, edge), xycoords=ax.get_yaxis_transform(),
+                    xytext=(0, -2 if i % 2 == 0 else 2), textcoords="offset points",
+                    ha="right", va="top" if i % 2 == 0 else "bottom", fontsize=7.5,
+                    color=VERDICT[verdict], zorder=5)
+
+
+def time_figure(signals: TimeSignals, gait: GaitAnalysis, findings: dict[str, Finding], *,
+                baseline: Baseline | None = None) -> Figure:
+    """Four panels on one time axis: knee flexion of each leg, the whole-body lean in stance
+    with the trunk angle, each ankle ahead of the centre of mass, and each step's cadence.
+    Vertical lines mark the foot strikes (left orange, right blue); dots are the values the
+    checks read (filled: counted; hollow: left out); dashed lines the watch and fix
+    thresholds."""
+    fig, axes = _figure(10.5, 8.4, rows=4)
+    t = signals.time_s
+    events = gait.events
+    feet = events.foot
+    with rc_context(RC):
+        knee, lean, offset, cadence = axes
+        for foot in FEET:
+            knee.plot(t, signals.knee_flexion_deg[foot], color=FOOT[foot], lw=1.6,
+                      label=f"{foot} knee")
+        marks = {knee: _step_marks(knee, events.ic_s, findings.get("knee"), feet,
+                                   label="at foot strike")}
+        _threshold_lines(knee, findings.get("knee"), baseline)
+        knee.set_ylabel("knee flexion (°)")
+        knee.set_title("Knee bend (0° = straight leg)", loc="left", fontsize=10.5,
+                       fontweight="bold")
+
+        lean.plot(t, signals.trunk_deg, color=GREY, lw=1.2, label="trunk")
+        lean.plot(t, signals.lean_deg, color=INK, lw=2.0, label="whole body (in stance)")
+        marks[lean] = _step_marks(lean, events.mid_stance_s, findings.get("lean"), feet,
+                                  label="mid-stance")
+        _threshold_lines(lean, findings.get("lean"), baseline)
+        lean.set_ylabel("lean (°)")
+        lean.set_title(f"Forward lean against the {signals.lean_reference}", loc="left",
+                       fontsize=10.5, fontweight="bold")
+
+        for foot in FEET:
+            offset.plot(t, signals.foot_offset_leg[foot], color=FOOT[foot], lw=1.6,
+                        label=f"{foot} ankle")
+        offset.axhline(0, color=INK, lw=0.8)
+        marks[offset] = _step_marks(offset, events.ic_s, findings.get("landing"), feet,
+                                    label="at foot strike")
+        _threshold_lines(offset, findings.get("landing"), baseline)
+        offset.set_ylabel("leg lengths")
+        offset.set_title("Ankle ahead of the centre of mass", loc="left", fontsize=10.5,
+                         fontweight="bold")
+
+        found = findings.get("cadence")
+        if found is not None and np.isfinite(found.measure.per_step).any():
+            marks[cadence] = _step_marks(cadence, events.ic_s, found, feet, label="step")
+            if math.isfinite(found.value):
+                cadence.axhline(found.value, color=INK, lw=1.1, ls="--", label="median")
+            _threshold_lines(cadence, found, baseline)
+        else:
+            cadence.text(0.5, 0.5, "no cadence: too few steps", transform=cadence.transAxes,
+                         ha="center", va="center", color=GREY)
+        if math.isfinite(gait.rhythm_cadence_spm):
+            cadence.axhline(gait.rhythm_cadence_spm, color=GREY, lw=1.0, ls=":",
+                            label="legs' rhythm")
+        cadence.set_ylabel("steps/min")
+        cadence.set_title("Cadence, step by step", loc="left", fontsize=10.5, fontweight="bold")
+        cadence.set_xlabel("time (s)")
+        for ax in axes:
+            _foot_strikes(ax, gait)
+            handles = ax.get_legend_handles_labels()[0] + marks.get(ax, [])
+            if handles:
+                ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+                          fontsize=8.5)
+        if len(t):
+            cadence.set_xlim(t[0], t[-1])
+    return fig
+
+
+def knee_only_figure(pose: PoseSequence) -> Figure:
+    """The knee angles through the clip without foot events (the gait stage failed)."""
+    fig, (ax,) = _figure(10.5, 2.4)
+    flexion = knee_flexion_series(pose)
+    with rc_context(RC):
+        for foot in FEET:
+            ax.plot(pose.time_s, flexion[foot], color=FOOT[foot], lw=1.6, label=f"{foot} knee")
+        ax.set_ylabel("knee flexion (°)")
+        ax.set_xlabel("time (s)")
+        ax.set_title("Knee bend (0° = straight leg); no foot strikes found", loc="left",
+                     fontsize=10.5, fontweight="bold")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8.5)
+    return fig
