@@ -189,6 +189,19 @@ def test_far_leg_landings_are_left_out_of_the_knee_with_their_reason(presets):
     assert knee.measure.n_steps + sum(knee.left_out.values()) == len(gait.events)
 
 
+def test_a_knee_too_bent_for_a_landing_is_left_out(presets):
+    # level-good lands at 20 deg: with the landing limit set under that, every near-leg step
+    # reads as a misplaced foot strike and none counts
+    gait, _, _, _ = presets["level-good"]
+    knee = {f.check_id: f for f in run_checks(gait, thresholds={"knee": {"max_landing_deg": 15.0}})
+            }["knee"]
+    reason = "knee bent more than 15 deg: not a landing (the foot strike is likely misplaced)"
+    assert knee.measure.n_steps == 0 and knee.left_out[reason] >= 2
+    assert knee.verdict == "unknown"
+    default = {f.check_id: f for f in run_checks(gait)}["knee"]
+    assert not any(r.startswith("knee bent more") for r in default.left_out)
+
+
 def test_arm_verdict_is_withheld_until_its_accuracy_is_good_enough(presets, monkeypatch):
     gait, truth, _, _ = presets["downhill-braking"]
     monkeypatch.setattr(accuracy, "MEASURED", {"shoulder_abduction_deg": (9.0, 20.0)})

@@ -424,8 +424,8 @@ def test_braking_to_good_directions(sample_runs):
 
 
 KNEE_TOO_WIDE = pytest.mark.xfail(
-    strict=True, reason="known shortfall (issue 7): the knee's published p90 error (9.7 deg, "
-    "held-out) gives a combined bound of 13.7 deg, and the pose model reads the braking "
+    strict=True, reason="known shortfall (issue 7): the knee's published p90 error (6.1 deg, "
+    "held-out) gives a combined bound of 8.6 deg, and the pose model reads the braking "
     "runner's near knee 4-5 deg too bent (10.5 against 6), so the designed 14-deg change "
     "measures +7.2 and is not called beyond accuracy")
 

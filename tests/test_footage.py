@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import shared_path
+from conftest import REPO, shared_path
 from posecheck.footage import FootageMonitor, capture_fps, scan_footage
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
@@ -313,3 +313,36 @@ def test_other_clips_repeat_no_frames(folder):
 def test_panning_matches_the_clip_description(folder):
     footage = _scan(folder)
     assert footage.panning == CLIPS[folder][1], f"panning share {footage.panning_share:.2f}"
+
+
+@pytest.mark.slow
+def test_a_phone_slow_motion_clip_is_analysed_on_the_real_clock(tmp_path):
+    """End to end: a 60 fps synthetic run re-timed to play at 30 fps with the phone's capture
+    tag (60) is slowed down twice; posecheck reads the tag and gives the real cadence."""
+    from posecheck.analyze import run_analysis
+    from posecheck.options import AnalysisOptions
+    from posecheck.synth.truth import load_truth
+    from posecheck.video import iter_frames
+
+    sample = REPO / "sample_videos" / "downhill-good_pan_rtl.mp4"
+    path = tmp_path / "slowmo.mp4"
+    container = av.open(str(path), mode="w", format="mp4",
+                        options={"movflags": "use_metadata_tags"})
+    container.metadata["com.android.capture.fps"] = "60.000000"
+    stream = None
+    for frame in iter_frames(sample):
+        if stream is None:
+            stream = container.add_stream("libx264", rate=30)
+            stream.height, stream.width = frame.rgb.shape[:2]
+            stream.pix_fmt = "yuv420p"
+        container.mux(stream.encode(av.VideoFrame.from_ndarray(frame.rgb, format="rgb24")))
+    container.mux(stream.encode(None))
+    container.close()
+    assert capture_fps(path) == 60.0
+    analysis = run_analysis(path, AnalysisOptions(slope_deg=-8.0, write_video=False),
+                            show_progress=False)
+    document = analysis.to_json()
+    assert document["video"]["slow_motion"] == pytest.approx(2.0)
+    truth = load_truth(sample).info["metrics"]["cadence_spm"]
+    assert analysis.gait.cadence_spm == pytest.approx(truth, rel=0.03)  # not half of it
+    assert "slow_motion" in {w["code"] for w in document["warnings"]}

@@ -154,3 +154,19 @@ def test_walking_is_not_checked_for_slow_motion(gait):
     events = _events(slow_ic, np.full(len(slow_ic), np.nan), gait.events.fps)
     cadence, issue, _ = trusted_cadence(events, walking, math.nan)
     assert issue == "" and cadence == pytest.approx(gait.cadence_spm / 2, rel=0.01)
+
+
+def test_pace_change_reads_a_runner_speeding_up():
+    from posecheck.gait.plausibility import pace_change
+    from posecheck.gait.steps import StepTable
+
+    # step times shrink from 0.40 s to 0.32 s: cadence 150 -> 187.5 steps/min (+25%)
+    step_s = np.linspace(0.40, 0.32, 9)
+    ic_s = np.concatenate([[0.0], np.cumsum(step_s)[:-1]])
+    nan = np.full(9, np.nan)
+    table = StepTable(("left", "right") * 4 + ("left",), ic_s, nan, nan, nan, step_s)
+    change = pace_change(table, np.ones(9, dtype=bool))
+    assert change == pytest.approx(0.25, abs=0.02)
+    steady = StepTable(table.foot, np.arange(9) * 0.35, nan, nan, nan, np.full(9, 0.35))
+    assert pace_change(steady, np.ones(9, dtype=bool)) == pytest.approx(0.0, abs=1e-9)
+    assert np.isnan(pace_change(steady, np.arange(9) < 5))  # too few trusted steps

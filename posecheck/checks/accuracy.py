@@ -22,7 +22,7 @@ MEASURED: dict[str, tuple[float, float]] = {
     "whole_body_lean_deg": (2.19, 4.1),  # n 16, bias -2.194
     "trunk_angle_deg": (1.36, 2.85),  # n 16, bias -0.649
     "waist_bend_deg": (2.48, 5.25),  # n 16, bias -1.532
-    "knee_flexion_ic_deg": (2.12, 9.67),  # n 16, bias -0.357
+    "knee_flexion_ic_deg": (2.12, 6.08),  # n 16, bias -0.915
     "foot_landing_from_com_leg": (0.032, 0.09),  # n 16, bias -0.020
     "foot_landing_from_com_m": (0.028, 0.077),  # n 16, bias -0.017
     "heel_landing_from_com_m": (0.02, 0.081),  # n 16, bias -0.001

@@ -37,6 +37,10 @@ INFO = CheckInfo(
                            "brief 5.2); below it the knee is straighter than usual",
         "fix_below_deg": "10 deg: 5 deg under the typical range, beyond the 3-8 deg a trained "
                          "human marking the angle disagrees with themself (Damsted et al. 2015)",
+        "max_landing_deg": "45 deg: more than any runner lands on (15-25 deg typical, 17 deg "
+                           "downhill, domain brief 5.2; crouched landings stay under 40): a "
+                           "knee bent further at a detected foot strike means the strike was "
+                           "placed in swing, and the step is left out",
         "min_steps": "2 steps: one landing is not a habit",
     },
 )
@@ -54,10 +58,15 @@ def knee_flexion_at_ic(ctx: CheckContext) -> np.ndarray:
 
 
 def check(ctx: CheckContext, *, watch_below_deg: float = 15.0, fix_below_deg: float = 10.0,
-          min_steps: int = 2) -> Finding:
+          max_landing_deg: float = 45.0, min_steps: int = 2) -> Finding:
     values = knee_flexion_at_ic(ctx)
-    used, left_out = counting_steps(ctx.steps, (ctx.steps.near, "far leg (hidden side)"),
-                                    (np.isfinite(values), "knee not found"))
+    with np.errstate(invalid="ignore"):
+        landing_like = ~(values > max_landing_deg)
+    used, left_out = counting_steps(
+        ctx.steps, (ctx.steps.near, "far leg (hidden side)"),
+        (np.isfinite(values), "knee not found"),
+        (landing_like, f"knee bent more than {max_landing_deg:g} deg: not a landing (the foot "
+                       "strike is likely misplaced)"))
     m = measure("knee_flexion_ic_deg", "deg", values, used, INFO.measures)
     reason = ctx.not_running or too_few(m, min_steps)
     if reason:

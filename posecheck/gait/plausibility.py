@@ -157,3 +157,19 @@ def view_off_side_deg(seq: PoseSequence, *,
     if not np.isfinite(ratio).any():
         return math.nan
     return float(np.degrees(np.arcsin(min(1.0, float(np.nanmedian(ratio)) / frontal_width_torsos))))
+
+
+def pace_change(steps: StepTable, trusted: np.ndarray, *, min_steps: int = 6) -> float:
+    """The relative change of cadence across the clip (e.g. +0.08: steps 8% quicker at the end
+    than at the start), from a straight line fitted to each trusted step's cadence against its
+    time; NaN with fewer than ``min_steps`` trusted steps. A runner who accelerates or slows
+    down changes cadence through the clip, and the clip's cadence is then an average of
+    different paces."""
+    rate = 60.0 / steps.step_s
+    use = trusted & np.isfinite(rate) & np.isfinite(steps.ic_s)
+    if use.sum() < min_steps:
+        return math.nan
+    t, r = steps.ic_s[use], rate[use]
+    slope, offset = np.polyfit(t, r, 1)
+    start, end = slope * t[0] + offset, slope * t[-1] + offset
+    return float(end / start - 1.0) if start > 0 else math.nan
