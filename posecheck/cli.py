@@ -161,6 +161,13 @@ def build_parser() -> argparse.ArgumentParser:
     register_gait(subparsers)
     register_synth(subparsers)
     register_compare(subparsers)
+    for command in subparsers.choices.values():
+        # the global options also work after the command (posecheck analyze clip.mp4 -q);
+        # SUPPRESS keeps the value given before it when they are not repeated
+        command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                             help="no progress or summary")
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="show tracebacks of internal errors")
     return parser
 
 

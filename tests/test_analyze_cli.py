@@ -216,3 +216,15 @@ def test_staged_output_makes_missing_parents_only_on_success(tmp_path):
         (stage.path / "a.txt").write_text("done")
     assert (target / "a.txt").read_text() == "done"
     assert [p.name for p in tmp_path.iterdir()] == ["results"]
+
+
+@pytest.mark.parametrize("argv", [["analyze", "clip.mp4", "-q", "--debug"],
+                                  ["-q", "analyze", "clip.mp4", "--debug"],
+                                  ["-q", "--debug", "analyze", "clip.mp4"]])
+def test_global_options_work_before_and_after_the_command(argv):
+    from posecheck.cli import build_parser
+
+    args = build_parser().parse_args(argv)
+    assert args.quiet is True and args.debug is True
+    plain = build_parser().parse_args(["analyze", "clip.mp4"])
+    assert plain.quiet is False and plain.debug is False

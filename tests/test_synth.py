@@ -220,8 +220,8 @@ def test_truth_files_round_trip(tmp_path):
 
 def test_cli_renders_with_overrides(tmp_path, capsys):
     out = tmp_path / "knee.mp4"
-    code = main(["synth", "level-good", "-o", str(out), "--seconds", "0.5", "--width", "320",
-                 "--height", "180", "--fps", "30", "--knee-flexion-ic-deg", "27",
+    code = main(["synth", "level-good", "-o", str(out), "--seconds", "0.5", "--frame-width", "320",
+                 "--frame-height", "180", "--fps", "30", "--knee-flexion-ic-deg", "27",
                  "--direction", "rtl", "--background", "busy"])  # fmt: skip
     assert code == 0 and out.exists()
     truth = load_truth(out)
@@ -237,7 +237,7 @@ def test_bad_input_is_one_clear_error(tmp_path, capsys):
     with pytest.raises(PosecheckError, match="leaves the frame"):
         SyntheticClip(small_spec(seconds=20.0, camera_distance_m=2.0))
     assert main(["synth", "level-good", "-o", str(tmp_path / "x.avi"), "--seconds", "0.2",
-                 "--width", "320", "--height", "180"]) == 1  # fmt: skip
+                 "--frame-width", "320", "--frame-height", "180"]) == 1  # fmt: skip
     assert "must be an .mp4" in capsys.readouterr().err
 
 
@@ -345,8 +345,8 @@ def test_steady_clips_keep_the_nominal_times():
 
 def test_cli_variability(tmp_path, capsys):
     out = tmp_path / "varied.mp4"
-    assert main(["synth", "level-good", "-o", str(out), "--seconds", "1", "--width", "320",
-                 "--height", "180", "--fps", "30", "--variability"]) == 0  # fmt: skip
+    assert main(["synth", "level-good", "-o", str(out), "--seconds", "1", "--frame-width", "320",
+                 "--frame-height", "180", "--fps", "30", "--variability"]) == 0  # fmt: skip
     truth = load_truth(out)
     assert truth.info["gait"]["step_time_cv"] == 0.025
     assert len({round(s["step_time_s"], 9) for s in truth.info["steps"]}) > 1

@@ -62,8 +62,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     scene.add_argument("--camera", choices=("static", "pan"), default="static",
                        help="tripod, or a camera turning to follow the runner (default static)")
     scene.add_argument("--fps", type=float, default=60.0, help="frames per second (default 60)")
-    scene.add_argument("--width", type=int, default=1280, help="frame width, px (default 1280)")
-    scene.add_argument("--height", type=int, default=720, help="frame height, px (default 720)")
+    # --height is the runner's height everywhere else in posecheck: the frame gets its own names
+    scene.add_argument("--frame-width", dest="width", type=int, default=1280,
+                       help="frame width, px (default 1280)")
+    scene.add_argument("--frame-height", dest="height", type=int, default=720,
+                       help="frame height, px (default 720)")
     scene.add_argument("--seconds", type=float, default=2.0, help="clip length (default 2)")
     scene.add_argument("--seed", type=int, default=0, help="colours and noise (default 0)")
     scene.add_argument("--background", choices=BACKGROUNDS, default="park",
