@@ -53,7 +53,9 @@ def test_events_com_and_slope_on_exact_landmarks(preset, camera, fps, direction)
     true_ic, true_to = contacts(events, end_s)
     inside = gait.events.ic_s[(gait.events.ic_s > 0.15 + 1 / fps)
                               & (gait.events.ic_s < end_s - 0.15 - 1 / fps)]
-    assert len(nearest_frames(true_ic, inside, fps)) == len(inside)
+    window = (true_ic > 0.15 + 1 / fps) & (true_ic < end_s - 0.15 - 1 / fps)
+    assert abs(len(inside) - int(window.sum())) <= 1  # none missed or invented (an edge may
+    # fall either side of the window)
     assert np.all(nearest_frames(true_ic, inside, fps) <= 1.0)  # no extra contacts
     for kind, detected, true_s in (("IC", gait.events.ic_s, true_ic),
                                    ("TO", gait.events.to_s, true_to)):
