@@ -39,9 +39,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from posecheck import mocap  # noqa: E402
 from posecheck.gait import analyze_gait  # noqa: E402
 from posecheck.synth.truth import contact_truth, px_per_m  # noqa: E402
+from posecheck.validation import mocap  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 FUKUCHI = SHARED / "data" / "mocap" / "fukuchi-rbds001"
@@ -225,11 +225,11 @@ def synthetic_video_section(workdir: Path) -> None:
     """Video -> pose -> clean -> gait against the synthetic truth."""
     print("\n== Synthetic, end to end (rendered video -> MediaPipe -> clean -> gait) ==")
     from posecheck.cleaning import clean
+    from posecheck.errors import PosecheckError
     from posecheck.pose import extract_pose
+    from posecheck.sequence import PoseSequence
     from posecheck.synth.clip import SyntheticClip
     from posecheck.synth.truth import load_truth
-    from posecheck.errors import PosecheckError
-    from posecheck.sequence import PoseSequence
 
     workdir.mkdir(parents=True, exist_ok=True)
     print(SYNTH_HEADER)

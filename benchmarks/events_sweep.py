@@ -35,7 +35,6 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from posecheck import mocap  # noqa: E402
 from posecheck.cleaning import clean  # noqa: E402
 from posecheck.gait.direction import detect_direction, mirror_to_forward  # noqa: E402
 from posecheck.gait.events import detect_events  # noqa: E402
@@ -44,6 +43,7 @@ from posecheck.sequence import PoseSequence  # noqa: E402
 from posecheck.synth.clip import SyntheticClip  # noqa: E402
 from posecheck.synth.matrix import split, technique_matrix  # noqa: E402
 from posecheck.synth.truth import contact_truth  # noqa: E402
+from posecheck.validation import mocap  # noqa: E402
 from posecheck.validation.labels import load_labels  # noqa: E402
 from posecheck.validation.perturb import perturb_like_pose  # noqa: E402
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import shared_path
-from posecheck import mocap
+
 from posecheck.gait import analyze_gait
+from posecheck.validation import mocap
 
 
 @pytest.fixture(scope="module", params=["25", "35"])

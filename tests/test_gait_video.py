@@ -14,11 +14,11 @@ import pytest
 
 from posecheck.cleaning import clean
 from posecheck.gait import analyze_gait
-from posecheck.mocap import score_events
 from posecheck.pose import extract_pose
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
 from posecheck.synth.truth import contact_truth, load_truth, px_per_m
+from posecheck.validation.mocap import score_events
 
 PRESETS = ("level-good", "downhill-good", "downhill-braking")
 

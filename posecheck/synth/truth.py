@@ -55,9 +55,9 @@ from posecheck.errors import PosecheckError
 from posecheck.gait.events import GaitEvents
 from posecheck.kinematics import angle_deg
 from posecheck.landmarks import INDEX
-from posecheck.mocap import ContactTruth
 from posecheck.synth.gait import SIDES, Gait, angle_from_down, angle_from_up
 from posecheck.synth.timing import StepTiming
+from posecheck.validation.mocap import ContactTruth
 
 FORMAT_VERSION = 1
 
@@ -298,7 +298,7 @@ def true_metrics(gait: Gait) -> dict[str, float]:
 def contact_truth(events: dict[str, dict[str, list]]) -> ContactTruth:
     """A clip's true events (``Truth.events`` or ``SyntheticClip.events()``) as contacts in time
     order: each initial contact with the same foot's next toe-off (NaN past the clip's end), the
-    form :func:`posecheck.mocap.score_events` scores detections against."""
+    form :func:`posecheck.validation.mocap.score_events` scores detections against."""
     rows = []
     for side in SIDES:
         tos = np.array(sorted(e["time_s"] for e in events[side]["toe_off"]))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from posecheck.mocap import ContactTruth, EventScore, score_events
+from posecheck.validation.mocap import ContactTruth, EventScore, score_events
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

@@ -139,7 +139,8 @@ def read_c3d(path: str | Path) -> tuple[MarkerTrial, ForceTrial]:
     try:
         import c3d
     except ImportError:
-        raise PosecheckError("reading .c3d files needs the 'c3d' package: pip install c3d"
+        raise PosecheckError("reading .c3d files needs the 'c3d' package: pip install "
+                             "'posecheck[validation]'"
                              ) from None
     try:
         with open(path, "rb") as handle:
