@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
+from posecheck.annotate import KeyFrame
 from posecheck.checks.registry import CHECKS, run_checks
 from posecheck.gait import analyze_gait
 from posecheck.options import AnalysisOptions
@@ -73,15 +74,6 @@ def _tiny_video(path: Path, *, frames: int = 6) -> Path:
         for k in range(frames):
             writer.write(np.full((48, 64, 3), 20 * k, np.uint8))
     return path
-
-
-@dataclasses.dataclass(frozen=True)
-class KeyFrame:
-    path: Path
-    caption: str
-    frame_index: int
-    time_s: float
-    foot: str
 
 
 def _jpeg(path: Path, shade: int) -> Path:
@@ -203,9 +195,9 @@ def test_the_video_is_carried_inside_up_to_the_limit_else_linked(analysis, tmp_p
 
 
 def test_key_frames_are_carried_inside_and_seek_the_video(analysis, tmp_path):
-    frames = [KeyFrame(_jpeg(tmp_path / "a.jpg", 90), f"strike {EVIL}", 30, 0.5, "left"),
-              KeyFrame(_jpeg(tmp_path / "b.jpg", 160), "mid-stance", 45, 0.75, "right"),
-              KeyFrame(tmp_path / "gone.jpg", "lost", 50, 0.83, "")]
+    frames = [KeyFrame(1, 30, 0.5, "left", _jpeg(tmp_path / "a.jpg", 90), f"strike {EVIL}"),
+              KeyFrame(2, 45, 0.75, "right", _jpeg(tmp_path / "b.jpg", 160), "mid-stance"),
+              KeyFrame(3, 50, 0.83, "", tmp_path / "gone.jpg", "lost")]
     text, page = _write(analysis, tmp_path, video_name=None, key_frames=frames)
     figures = page.find("figure")
     assert len(figures) == 2

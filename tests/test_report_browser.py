@@ -11,7 +11,6 @@ fail under ``CI=true``. Network requests are read from Chromium's own log of the
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import os
 import shutil
@@ -23,6 +22,7 @@ import cv2
 import pytest
 
 from posecheck.analyze import run_analysis, write_outputs
+from posecheck.annotate import KeyFrame
 from posecheck.options import AnalysisOptions
 from posecheck.report import IndexEntry, write_index, write_report
 from posecheck.video import iter_frames
@@ -76,15 +76,6 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
-@dataclasses.dataclass(frozen=True)
-class KeyFrame:
-    path: Path
-    caption: str
-    frame_index: int
-    time_s: float
-    foot: str
-
-
 def _key_frames(video: Path, analysis, folder: Path) -> list[KeyFrame]:
     """One JPEG per check with evidence: its first evidence frame from the annotated video."""
     wanted = {}
@@ -101,8 +92,9 @@ def _key_frames(video: Path, analysis, folder: Path) -> list[KeyFrame]:
         if frame.index in wanted:
             path = folder / f"key_{frame.index:04d}.jpg"
             cv2.imwrite(str(path), cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2BGR))
-            out.append(KeyFrame(path, wanted[frame.index], frame.index, frame.time_s,
-                                feet.get(frame.index, "")))
+            out.append(KeyFrame(number=len(out) + 1, frame_index=frame.index,
+                                time_s=frame.time_s, foot=feet.get(frame.index, ""), path=path,
+                                caption=wanted[frame.index]))
     return out
 
 

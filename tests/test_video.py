@@ -120,3 +120,218 @@ def test_common_codecs_and_containers_decode(tmp_path, codec, container):
     assert len(frames) == 10
     assert frames[-1].time_s == pytest.approx(9 / 25, abs=1e-3)
     assert np.abs(frames[5].rgb.astype(int) - _pattern()).mean() < 6
+
+
+# Colour. Patches cover the corners of the RGB cube and a few mid tones; each is checked away from
+# its edges, where the 2 x 2 chroma and the encoder's blocks blur one patch into the next.
+PATCHES = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0), (0, 255, 255), (255, 0, 255),
+           (255, 255, 255), (0, 0, 0), (128, 128, 128), (200, 150, 100), (30, 60, 90),
+           (90, 200, 40)]  # fmt: skip
+PATCH_PX = 32
+
+
+def _patches(columns=4):
+    rows = -(-len(PATCHES) // columns)
+    frame = np.zeros((rows * PATCH_PX, columns * PATCH_PX, 3), np.uint8)
+    for i, colour in enumerate(PATCHES):
+        row, column = divmod(i, columns)
+        frame[row * PATCH_PX : (row + 1) * PATCH_PX, column * PATCH_PX : (column + 1) * PATCH_PX] = colour
+    return frame
+
+
+def _patch_errors(rgb, columns=4):
+    """Largest |error| of each patch's mean colour over its inside (8 px in from the edges)."""
+    errors = []
+    for i, colour in enumerate(PATCHES):
+        row, column = divmod(i, columns)
+        inside = rgb[row * PATCH_PX + 8 : (row + 1) * PATCH_PX - 8,
+                     column * PATCH_PX + 8 : (column + 1) * PATCH_PX - 8]  # fmt: skip
+        errors.append(np.abs(inside.reshape(-1, 3).mean(0) - colour).max())
+    return np.array(errors)
+
+
+def test_written_colours_read_back_within_a_few_levels(tmp_path):
+    path = tmp_path / "patches.mp4"
+    with VideoWriter(path, fps=30.0, width=128, height=96) as writer:
+        for _ in range(5):
+            writer.write(_patches())
+    frames = list(iter_frames(path))
+    assert len(frames) == 5
+    errors = _patch_errors(frames[2].rgb)
+    assert errors.max() <= 3, dict(zip(PATCHES, errors.round(1)))
+
+
+def test_written_stream_is_tagged_bt709_limited_range(tmp_path):
+    """Untagged, browsers take HD video for BT.709 and FFmpeg takes it for BT.601."""
+    import av
+
+    path = tmp_path / "tagged.mp4"
+    with VideoWriter(path, fps=30.0, width=64, height=48) as writer:
+        writer.write(_pattern(48, 64))
+    with av.open(str(path)) as container:
+        frame = next(container.decode(video=0))
+    assert frame.format.name == "yuv420p"
+    assert (frame.colorspace, frame.color_primaries, frame.color_trc) == (1, 1, 1)  # BT.709
+    assert frame.color_range == 1  # limited ("tv")
+    assert b"colrnclx\x00\x01\x00\x01\x00\x01" in path.read_bytes()  # the MP4's colour box too
+
+
+def test_thin_lines_keep_their_colour_in_place(tmp_path):
+    """Chroma is the mean of each 2 x 2 block: a 2 px line across two blocks stays symmetric."""
+    frame = np.full((64, 64, 3), 128, np.uint8)
+    frame[:, 31:33] = (255, 0, 0)  # columns 31 and 32: the right of one block, left of the next
+    path = tmp_path / "line.mp4"
+    with VideoWriter(path, fps=30.0, width=64, height=64, crf=0) as writer:  # lossless
+        writer.write(frame)
+    rgb = next(iter_frames(path)).rgb.astype(int)
+    assert np.abs(rgb[:, 31] - rgb[:, 32]).max() <= 2
+    assert np.abs(rgb[:, 30] - rgb[:, 33]).max() <= 2
+
+
+def _ycbcr_clip(path, rgb, *, kr, kb, full_range, colorspace, codec, frames=3):
+    """Encode ``rgb`` losslessly as 4:2:0 YCbCr of the given matrix and range, computed here."""
+    import av
+
+    x = rgb.astype(np.float64)
+    luma = x @ np.array([kr, 1 - kr - kb, kb])
+    cb, cr = (x[..., 2] - luma) / (2 * (1 - kb)), (x[..., 0] - luma) / (2 * (1 - kr))
+    if not full_range:
+        luma, cb, cr = 16 + luma * 219 / 255, cb * 224 / 255, cr * 224 / 255
+    height, width = luma.shape
+
+    def half(c):
+        return c.reshape(height // 2, 2, width // 2, 2).mean((1, 3)).ravel() + 128
+
+    planes = np.concatenate([luma.ravel(), half(cb), half(cr)])
+    i420 = np.clip(np.rint(planes), 0, 255).astype(np.uint8).reshape(-1, width)
+    colour_range = 2 if full_range else 1
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=25)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        # lossless: the decoder gets these planes back exactly
+        stream.options = {"qp": "0"} if codec == "libx264" else {"lossless": "1"}
+        stream.codec_context.colorspace, stream.codec_context.color_range = colorspace, colour_range
+        for _ in range(frames):
+            frame = av.VideoFrame.from_ndarray(i420, format="yuv420p")
+            frame.colorspace, frame.color_range = colorspace, colour_range
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    with av.open(str(path)) as container:
+        decoded = next(container.decode(video=0))
+    return decoded.format.name, decoded.color_range
+
+
+@pytest.mark.parametrize("kr, kb, full_range, colorspace, codec, decoded_as", [
+    (0.2126, 0.0722, False, 1, "libx264", ("yuv420p", 1)),  # BT.709: what phones tag
+    (0.299, 0.114, False, 6, "libx264", ("yuv420p", 1)),  # BT.601 (SMPTE 170M): SD
+    (0.299, 0.114, False, 2, "libx264", ("yuv420p", 0)),  # untagged: BT.601, as in FFmpeg
+    # full range, as some Android phones record: FFmpeg's H.264 decoder calls it yuvj420p,
+    (0.299, 0.114, True, 2, "libx264", ("yuvj420p", 2)),
+    (0.2126, 0.0722, True, 1, "libx264", ("yuvj420p", 2)),
+    # its VP9 (and HEVC) decoders yuv420p tagged full range
+    (0.2126, 0.0722, True, 1, "libvpx-vp9", ("yuv420p", 2)),
+])  # fmt: skip
+def test_tagged_matrix_and_range_decode_to_the_right_colours(tmp_path, kr, kb, full_range,
+                                                             colorspace, codec, decoded_as):
+    path = tmp_path / "tagged.mp4"
+    assert _ycbcr_clip(path, _patches(), kr=kr, kb=kb, full_range=full_range,
+                       colorspace=colorspace, codec=codec) == decoded_as
+    frames = list(iter_frames(path))
+    assert len(frames) == 3
+    errors = _patch_errors(frames[0].rgb)
+    assert errors.max() <= 3, dict(zip(PATCHES, errors.round(1)))
+
+
+# QuickTime display matrices, and the counter-clockwise turn (in quarter turns) that shows the
+# stored picture upright
+ROTATIONS = {
+    "clockwise": ((0, 0x10000, 0, -0x10000, 0, 0, 0, 0, 0x40000000), -1),  # iPhone portrait
+    "half turn": ((-0x10000, 0, 0, 0, -0x10000, 0, 0, 0, 0x40000000), 2),
+    "counter-clockwise": ((0, -0x10000, 0, 0x10000, 0, 0, 0, 0, 0x40000000), 1),
+}
+
+
+@pytest.mark.parametrize("turn", list(ROTATIONS))
+def test_every_quarter_turn_is_undone(tmp_path, turn):
+    matrix, quarter_turns = ROTATIONS[turn]
+    path = tmp_path / "turned.mp4"
+    with VideoWriter(path, fps=30.0, width=160, height=120) as writer:
+        for _ in range(3):
+            writer.write(_pattern())
+    _set_rotation_matrix(path, matrix)
+    expected = np.rot90(_pattern(), k=quarter_turns)
+    info = probe(path)
+    assert (info.height, info.width) == expected.shape[:2]
+    assert info.rotation_deg == quarter_turns % 4 * 90
+    frames = list(iter_frames(path))
+    assert len(frames) == 3
+    assert frames[0].rgb.shape == expected.shape
+    assert np.abs(frames[0].rgb.astype(int) - expected).mean() < 4
+
+
+@pytest.mark.parametrize("rotated", [False, True])
+def test_odd_sized_video_decodes_whole(tmp_path, rotated):
+    """VP9 keeps odd sizes (H.264 from phones is even); its chroma planes are rounded up."""
+    import av
+
+    pattern = _pattern(121, 161)
+    path = tmp_path / "odd.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libvpx-vp9", rate=25)
+        stream.width, stream.height, stream.pix_fmt = 161, 121, "yuv420p"
+        for _ in range(4):
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(pattern, format="rgb24")))
+        out.mux(stream.encode(None))
+    expected = pattern
+    if rotated:
+        _set_rotation_matrix(path, ROTATIONS["clockwise"][0])
+        expected = np.rot90(pattern, k=-1)
+    frames = list(iter_frames(path))
+    assert len(frames) == 4
+    assert frames[-1].time_s == pytest.approx(3 / 25, abs=1e-3)
+    assert frames[0].rgb.shape == expected.shape
+    assert np.abs(frames[0].rgb.astype(int) - expected).mean() < 4
+
+
+def test_odd_sized_frames_are_written_padded(tmp_path):
+    path = tmp_path / "odd.mp4"
+    times = [0.0, 0.04, 0.09]
+    with VideoWriter(path, fps=25.0, width=161, height=121) as writer:
+        for t in times:
+            writer.write(_pattern(121, 161), time_s=t)
+    frames = list(iter_frames(path))
+    np.testing.assert_allclose([frame.time_s for frame in frames], times, atol=1e-4)
+    rgb = frames[0].rgb.astype(int)
+    assert rgb.shape == (122, 162, 3)  # one black row and column added
+    assert np.abs(rgb[:121, :161] - _pattern(121, 161)).mean() < 4
+    assert rgb[121, 20:140].mean() < 30 and rgb[20:100, 161].mean() < 30
+
+
+@pytest.mark.parametrize("pix_fmt", ["yuv444p", "yuv422p", "yuv420p10le"])
+def test_other_pixel_formats_decode_and_turn_upright(tmp_path, pix_fmt):
+    """4:4:4 is turned while planar like 4:2:0; 4:2:2 and 10-bit are turned after conversion."""
+    import av
+
+    path = tmp_path / "format.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=25)
+        stream.width, stream.height, stream.pix_fmt = 160, 120, pix_fmt
+        for _ in range(3):
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(_pattern(), format="rgb24")))
+        out.mux(stream.encode(None))
+    _set_rotation_matrix(path, ROTATIONS["clockwise"][0])
+    with av.open(str(path)) as container:
+        assert next(container.decode(video=0)).format.name == pix_fmt
+    frames = list(iter_frames(path))
+    expected = np.rot90(_pattern(), k=-1)
+    assert len(frames) == 3 and frames[0].rgb.shape == expected.shape
+    assert np.abs(frames[0].rgb.astype(int) - expected).mean() < 4
+
+
+@pytest.mark.parametrize("frame", [np.zeros((120, 160), np.uint8), np.zeros((120, 160, 3), float)],
+                         ids=["grey", "float"])
+def test_writer_refuses_a_frame_it_cannot_encode(tmp_path, frame):
+    with VideoWriter(tmp_path / "clip.mp4", fps=30.0, width=160, height=120) as writer:
+        with pytest.raises(ValueError, match=r"\(120, 160, 3\) uint8"):
+            writer.write(frame)
+        writer.write(_pattern())

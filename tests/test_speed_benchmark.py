@@ -1,0 +1,57 @@
+"""The helpers of benchmarks/speed.py, on known answers; nothing here is timed."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from posecheck.video import iter_frames
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _load_speed():
+    spec = importlib.util.spec_from_file_location("speed_benchmark", REPO / "benchmarks/speed.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+speed = _load_speed()
+
+
+def test_parse_size():
+    assert speed.parse_size("1920x1080") == (1920, 1080)
+    assert speed.parse_size("1080X1920") == (1080, 1920)
+    with pytest.raises(argparse.ArgumentTypeError, match="WIDTHxHEIGHT"):
+        speed.parse_size("1080p")
+
+
+def test_machine_limit_counts_only_the_stages_in_it():
+    stages = [speed.Stage("decode", 5.0, True), speed.Stage("MediaPipe VIDEO, 1 pose", 15.0, True),
+              speed.Stage("MediaPipe VIDEO, 3 poses", 25.0, False)]
+    # 2 cores, 20 core-ms per frame: 100 frames/s
+    assert speed.machine_limit_fps(stages, 2) == pytest.approx(100.0)
+    # the 3-pose model instead of the 1-pose one: 30 core-ms per frame
+    assert speed.machine_limit_fps(speed.with_three_poses(stages), 3) == pytest.approx(100.0)
+    assert speed.machine_limit_fps([], 2) == float("inf")
+
+
+def test_per_frame_ms():
+    assert speed.per_frame_ms(2.0, 1000) == pytest.approx(2.0)
+    assert speed.per_frame_ms(1.0, 0) == pytest.approx(1000.0)  # no division by zero
+
+
+def test_loop_clip_repeats_the_packets_with_times_going_on(tmp_path):
+    source = REPO / "sample_videos/level-good_static_ltr.mp4"  # 1 s, 60 frames at 60 fps
+    clip = speed.loop_clip(source, tmp_path / "long.mp4", minutes=2.5 / 60)  # 3 repeats
+    assert clip.n_frames == 180
+    times = np.array([frame.time_s for frame in iter_frames(clip.path)])
+    assert times.size == 180
+    assert np.allclose(np.diff(times), 1 / 60, atol=1e-3)
