@@ -1,12 +1,35 @@
 """The pose stage: every person MediaPipe finds in every frame, then the runner's track.
 
-``detect_people`` runs MediaPipe's PoseLandmarker (Tasks API, several poses per frame) over a
-streamed clip and keeps each frame's detections. It looks twice:
+``detect_people`` runs MediaPipe's PoseLandmarker (Tasks API) over a streamed clip and keeps each
+frame's detections. It looks twice:
 
-1. *Whole frames* (VIDEO mode, which tracks people between frames). Unless someone large was
-   found in every frame since, it also *searches* a frame every ``search_every_s`` in
-   overlapping square tiles (:func:`posecheck.crop.tile_boxes`): the model shrinks a frame to
-   224 px, and a runner a fifth of the height of a wide frame is then too small to be found.
+1. *Whole frames* (VIDEO mode, which tracks people between frames), with the multi-person
+   model (``num_poses`` 3) wherever it is needed to see everyone, and a one-pose model where
+   one person alone is in view (:class:`_WholeFrames`). Asked for three poses, MediaPipe runs
+   its person detector on every frame in which it tracks fewer than three (its fits of one
+   runner equal IMAGE mode's); asked for one, it places the next frame's crop from the
+   person's landmarks and skips the detector. The multi-person model looks first; once it has
+   seen one person alone for ``settle_s``, the one-pose model follows them, checked every
+   ``check_every_s`` by a multi-person look; when a check sees someone else, or the one-pose
+   fit is lost or jumps, the multi-person model takes over again and the frames since the
+   last good check are run again with it (:func:`_rerun_multi`), so a person who came into
+   view in them is found from their first frame. Only someone in view wholly between two
+   checks (under ``check_every_s``) can be missed. Measured on the 720 x 1280 treadmill clip,
+   the pose stage runs at 39-40 frames/s against 27-30 with the multi-person model on every
+   frame (``single_pose`` False; 43-44 with the one-pose model alone). The two ways of
+   placing the crop give a runner's landmarks that differ by a median 1.4-5.5 px on the
+   single-runner clips (1.5-3 % of the torso length; 95th percentile 9-45 px, at the feet and
+   hands), as much as a change of the RGB conversion moves them; on the 32 synthetic clips of
+   ``benchmarks/pose_accuracy.py`` the error against the truth is the same (near knee flexion
+   5.1 and 4.9 deg median, 12.4 both at the 90th percentile). It is **off by default**
+   (``single_pose=False``): on the real clips the moved feet cost the foot events, toe-offs
+   within a frame of the hand labels fell from 82% to 39% on the treadmill clip and the
+   park-jog clip's slow motion went unwarned (``benchmarks/real_clips.py``); it stays opt-in
+   until the events hold with it.
+   Unless someone large was found in every frame since, the first look also *searches* a
+   frame every ``search_every_s`` in overlapping square tiles (:func:`posecheck.crop.tile_boxes`):
+   the model shrinks a frame to 224 px, and a runner a fifth of the height of a wide frame is
+   then too small to be found.
 2. *Closer*, only for people small in the frame: the runner candidates (the first look's
    best-scoring tracks by the ``"auto"`` rule of :func:`posecheck.tracking.choose_track`) are
    followed through the clip again in crops about twice their height
@@ -42,6 +65,14 @@ from posecheck.sequence import PoseSequence
 from posecheck.video import VideoInfo, iter_frames, probe
 
 
+# Timestamp step of a VIDEO-mode model without smoothing (PoseDetector). MediaPipe's one-euro
+# filter weighs a new landmark by 1 / (1 + tau / dt) against the filtered previous one, tau =
+# 1 / (2 pi f_c) at a cut-off f_c of 0.01 Hz or more: 0.98 or more at dt = 1000 s. Measured on
+# the sample clips, the landmarks' frame-to-frame jitter is then that of the unsmoothed model.
+# A 10-hour clip at 120 fps ends at 4.3e12 ms, far inside MediaPipe's int64 timestamps.
+UNSMOOTHED_STEP_MS = 1_000_000  # 1000 s
+
+
 @dataclasses.dataclass(frozen=True)
 class Detection:
     """One person in one frame."""
@@ -73,16 +104,35 @@ class PeopleFrames:
     seconds: float  # wall time of detection
     n_cropped: int = 0  # model runs on crops (searches and closer looks), for speed reports
     footage: Footage | None = None  # scene cuts, repeated frames, camera motion
+    # frames the multi-person model looked at (its fits, or a check of the one-pose model's
+    # fit of a person alone; the others: the one-pose model's alone), and of them, the frames
+    # run a second time (detect_people), for speed reports
+    multi_person_frames: int = 0
+    rerun_frames: int = 0
 
 
 class PoseDetector:
     """MediaPipe PoseLandmarker. In VIDEO mode (the default) it tracks people between frames, so
     one instance serves one stream of images whose content moves smoothly (one clip's frames, or
-    crops that follow one person); IMAGE mode treats every image afresh (search tiles)."""
+    crops that follow one person); IMAGE mode treats every image afresh (search tiles).
+
+    ``smoothing`` False (VIDEO mode): MediaPipe's own landmark filter is left out. In VIDEO mode
+    MediaPipe smooths the landmarks of a person it tracks without running its detector (a
+    one-pose model following one person) with a one-euro filter over the frame timestamps,
+    which lags fast motion: on the three synthetic sample clips it cut the landmarks'
+    frame-to-frame jitter by a quarter to two fifths and raised their median error against the
+    truth by 0.2-0.7 px. posecheck filters the pose itself, without lag
+    (:mod:`posecheck.cleaning`), so the model is then given timestamps
+    :data:`UNSMOOTHED_STEP_MS` apart: the filter, which weighs the previous value by the time
+    between frames, lets each fit through (the jitter is then that of the multi-person model),
+    while the tracking from the previous frame, which ignores timestamps, works as before. (The
+    multi-person model is not smoothed: on the treadmill clip its landmarks equal IMAGE mode's
+    in every frame.)
+    """
 
     def __init__(self, model_path: str | Path | None = None, *, num_poses: int = 3,
                  min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5,
-                 video: bool = True):
+                 video: bool = True, smoothing: bool = True):
         # num_poses 3: enough for a runner passing other people; each extra pose costs little
         # when absent. 0.5 confidences are MediaPipe's own defaults.
         path = Path(model_path) if model_path else DEFAULT_MODEL
@@ -106,19 +156,22 @@ class PoseDetector:
                 raise PosecheckError(f"{path}: not a usable PoseLandmarker model ({exc})") from exc
         self.model_path = path
         self.video = video
+        self.smoothing = smoothing
         self._last_ms = -1
 
     def detect(self, rgb: np.ndarray, time_s: float = 0.0, *,
                box: CropBox | None = None) -> list[Detection]:
         """All people in one upright RGB frame, or in the part ``box`` of it; landmarks in frame
-        pixels. In VIDEO mode ``time_s`` must increase from call to call."""
+        pixels. In VIDEO mode ``time_s`` must increase from call to call (without
+        ``smoothing`` it is not used)."""
         import mediapipe as mp
 
         box = box or CropBox.whole(rgb.shape[1], rgb.shape[0])
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=box.cut(rgb))
         if self.video:
             # MediaPipe needs strictly increasing integer milliseconds
-            time_ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)
+            time_ms = (max(int(round(time_s * 1000.0)), self._last_ms + 1) if self.smoothing
+                       else self._last_ms + UNSMOOTHED_STEP_MS)
             self._last_ms = time_ms
             result = self._landmarker.detect_for_video(image, time_ms)
         else:
@@ -185,35 +238,237 @@ def _someone_large(detections: list[Detection], info: VideoInfo, *, side_torsos:
                < min_gain for d in detections)
 
 
+def _people_in_view(detections: list[Detection]) -> list[Detection]:
+    """The people a frame's fits show, as :func:`posecheck.tracking.link_tracks` counts them:
+    upright fits, one per body (the more visible fit of two of one body)."""
+    people: list[Detection] = []
+    for det in sorted(detections, key=lambda d: -float(np.mean(d.visibility))):
+        if tracking.upright(det) and not any(tracking.same_person(det, p) for p in people):
+            people.append(det)
+    return people
+
+
+@dataclasses.dataclass
+class _Alone:
+    """The one person in view while no one else is: their fits so far, to tell whether the
+    next fit is still them."""
+
+    since_s: float  # time of the first frame of theirs alone
+    frames: list[int] = dataclasses.field(default_factory=list)
+    fits: list[Detection] = dataclasses.field(default_factory=list)
+
+    def expected(self, i: int, *, window: int = 6) -> Anchor:
+        """Where their hips should be in frame ``i``: a straight line through their last
+        ``window`` fits, the torso the median of the last ``3 * window`` (the prediction of
+        :func:`posecheck.tracking.link_tracks`)."""
+        frames = np.asarray(self.frames[-window:], dtype=float)
+        hips = np.array([d.hip_px for d in self.fits[-window:]])
+        torso = float(np.median([d.size_px for d in self.fits[-3 * window:]]))
+        if len(frames) < 3:
+            return Anchor(hips[-1], torso)
+        slope, intercept = np.polyfit(frames - frames[-1], hips, 1)
+        return Anchor(intercept + slope * (i - frames[-1]), torso)
+
+    def still(self, i: int, det: Detection, *, max_offset_torsos: float,
+              max_size_ratio: float) -> bool:
+        """Whether ``det`` continues them in frame ``i`` (:func:`_pick`'s gates)."""
+        return _pick([det], self.expected(i), max_offset_torsos=max_offset_torsos,
+                     max_size_ratio=max_size_ratio) is det
+
+    def add(self, i: int, det: Detection, *, keep: int = 18) -> None:
+        self.frames = (self.frames + [i])[-keep:]
+        self.fits = (self.fits + [det])[-keep:]
+
+
+class _WholeFrames:
+    """The whole-frame look (module docstring, step 1): the multi-person model where it is needed
+    to see everyone, the one-pose model on one person alone.
+
+    The one-pose model follows whoever it found first, so it is used only on a person seen
+    alone: from the frame in which the multi-person model has seen exactly one person (upright,
+    one fit per body: :func:`_people_in_view`), the same one, in every frame for ``settle_s``.
+    It is checked by the multi-person model (``checker``, IMAGE mode: no tracking state to go
+    stale between checks) every ``check_every_s``. The multi-person model takes over in the
+    frame in which a check sees anyone but the followed person (:func:`tracking.same_person`),
+    or the one-pose fit is missing, not upright, or not where the followed person should be
+    (:class:`_Alone`: over ``max_offset_torsos`` from their predicted hips, or a torso
+    ``max_size_ratio`` times larger or smaller: the model slid onto someone else or a part of
+    the scene). The frames since the last good check are then listed in :attr:`reruns` for
+    :func:`_rerun_multi`. A check that passes keeps the one-pose fit, so the followed person's
+    landmarks come from one model from check to check; one that finds nobody passes too (the
+    detector alone misses now and then a person the one-pose model follows). Each time it
+    takes over, the multi-person model is a new one, started on the previous frame, as if it
+    had run all along (a model that ran last seconds ago holds the people of then), unless it
+    ran on the previous frame: it goes on then, since it keeps following people its detector
+    alone does not find (on the park clip a person alone in frame 34 was found by the model
+    running all along, not by a new one).
+    """
+
+    def __init__(self, model_path, checker: PoseDetector, *, num_poses: int, single_pose: bool,
+                 check_every_s: float, settle_s: float, max_offset_torsos: float,
+                 max_size_ratio: float):
+        self._model_path = model_path
+        self._num_poses = num_poses
+        self._checker = checker
+        self._single_pose = single_pose and num_poses > 1
+        self._check_every_s = check_every_s
+        self._settle_s = settle_s
+        self._gates = {"max_offset_torsos": max_offset_torsos, "max_size_ratio": max_size_ratio}
+        self._multi = PoseDetector(model_path, num_poses=num_poses)
+        self._multi_frame = -1  # the last frame it ran on
+        self._single: PoseDetector | None = None
+        self._alone: _Alone | None = None
+        self._checked = (-1, -np.inf)  # frame index and time of the last good check
+        self._previous = None  # the previous frame
+        self.model_path = self._multi.model_path
+        self.by_multi: list[bool] = []  # per frame: the multi-person model looked at it
+        self.reruns: list[tuple[int, int]] = []  # (good check's frame, last frame to run again)
+
+    def detect(self, frame) -> list[Detection]:
+        """The people found in ``frame`` (a :class:`posecheck.video.Frame`, in order)."""
+        found = self._follow(frame) if self._single is not None else self._look(frame)
+        self._previous = frame
+        return found
+
+    def _look(self, frame) -> list[Detection]:
+        """The multi-person model on ``frame``; the one-pose model follows from the next frame
+        if the person alone in it has been alone for ``settle_s``."""
+        found = self._multi.detect(frame.rgb, frame.time_s)
+        self._multi_frame = frame.index
+        self.by_multi.append(True)
+        people = _people_in_view(found)
+        if len(people) != 1:
+            self._alone = None
+            return found
+        if self._alone is None or not self._alone.still(frame.index, people[0], **self._gates):
+            self._alone = _Alone(since_s=frame.time_s)
+        self._alone.add(frame.index, people[0])
+        if self._single_pose and frame.time_s - self._alone.since_s >= self._settle_s - 1e-6:
+            self._single = PoseDetector(self._model_path, num_poses=1, smoothing=False)
+            self._checked = (frame.index, frame.time_s)
+        return found
+
+    def _follow(self, frame) -> list[Detection]:
+        """The one-pose model on ``frame``, and the check when due; the multi-person model on it
+        when the fit is not the followed person's or the check sees someone else."""
+        fit = self._single.detect(frame.rgb)
+        if not (len(fit) == 1 and self._alone.still(frame.index, fit[0], **self._gates)):
+            return self._take_over(frame)
+        checked = frame.time_s - self._checked[1] >= self._check_every_s - 1e-6
+        if checked:
+            seen = _people_in_view(self._checker.detect(frame.rgb))
+            if not all(tracking.same_person(p, fit[0]) for p in seen):
+                return self._take_over(frame)
+            self._checked = (frame.index, frame.time_s)
+        self._alone.add(frame.index, fit[0])
+        self.by_multi.append(checked)
+        return fit
+
+    def _take_over(self, frame) -> list[Detection]:
+        """The multi-person model again from ``frame`` on; the frames since the last good check
+        are to be run again."""
+        if frame.index - 1 > self._checked[0]:
+            self.reruns.append((self._checked[0], frame.index - 1))
+        if self._multi_frame != self._previous.index:
+            self._multi.close()
+            self._multi = PoseDetector(self._model_path, num_poses=self._num_poses)
+            self._multi.detect(self._previous.rgb, self._previous.time_s)
+        self._single.close()
+        self._single, self._alone = None, None
+        return self._look(frame)
+
+    def close(self) -> None:
+        for detector in (self._multi, self._single):
+            if detector is not None:
+                detector.close()
+
+    def __enter__(self) -> _WholeFrames:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+@dataclasses.dataclass
+class _FirstLook:
+    """The first look's result: per frame, the whole-frame fits, the tile search's fits, and
+    whether the multi-person model looked at the frame."""
+
+    time_s: np.ndarray  # (n,)
+    whole: list[list[Detection]]
+    searched: list[list[Detection]]
+    by_multi: list[bool]
+    reruns: list[tuple[int, int]]  # see _WholeFrames.reruns
+    n_tiles: int
+    model_path: Path
+
+    def people(self) -> list[list[Detection]]:
+        return [_merge(w, s, replace=False) for w, s in zip(self.whole, self.searched)]
+
+
 def _look_at_whole_frames(video_path: str | Path, info: VideoInfo, *, model_path, num_poses: int,
+                          single_pose: bool, check_every_s: float, settle_s: float,
+                          max_offset_torsos: float, max_size_ratio: float,
                           search_every_s: float, side_torsos: float, min_gain: float,
-                          progress: Progress, monitor: FootageMonitor | None = None):
-    """First look: the whole-frame model on every frame, plus a tile search every
-    ``search_every_s`` unless someone large was found in every frame since the last search (a
-    clip of a large runner is never searched). Returns times, people, the number of tiles run
-    and the model's path."""
-    times, people, n_tiles = [], [], 0
+                          progress: Progress, monitor: FootageMonitor | None = None) -> _FirstLook:
+    """First look: the whole-frame models on every frame (:class:`_WholeFrames`), plus a tile
+    search every ``search_every_s`` unless someone large was found in every frame since the
+    last search (a clip of a large runner is never searched)."""
+    times, whole, searched, n_tiles = [], [], [], 0
     tiles = crop.tile_boxes(info.width, info.height)
     last_search_s, large_throughout = -np.inf, True
-    with PoseDetector(model_path, num_poses=num_poses) as whole, \
-            PoseDetector(model_path, num_poses=num_poses, video=False) as searcher:
+    with PoseDetector(model_path, num_poses=num_poses, video=False) as searcher, \
+            _WholeFrames(model_path, searcher, num_poses=num_poses, single_pose=single_pose,
+                         check_every_s=check_every_s, settle_s=settle_s,
+                         max_offset_torsos=max_offset_torsos,
+                         max_size_ratio=max_size_ratio) as look:
         for frame in iter_frames(video_path):
             if monitor is not None:  # what the pixels say about the filming (footage.py)
                 monitor.update(frame.rgb, frame.time_s)
-            found = whole.detect(frame.rgb, frame.time_s)
+            found = look.detect(frame)
             large_throughout &= _someone_large(found, info, side_torsos=side_torsos,
                                                min_gain=min_gain)
             due = frame.time_s - last_search_s >= search_every_s - 1e-6
+            small: list[Detection] = []
             if search_every_s < np.inf and due and not large_throughout:
                 last_search_s, large_throughout = frame.time_s, True
-                found = _merge(found, _search(frame.rgb, tiles, searcher, info,
-                                              side_torsos=side_torsos, min_gain=min_gain),
-                               replace=False)
+                small = _search(frame.rgb, tiles, searcher, info, side_torsos=side_torsos,
+                                min_gain=min_gain)
                 n_tiles += len(tiles)
             times.append(frame.time_s)
-            people.append(found)
+            whole.append(found)
+            searched.append(small)
             progress.update()
-    return np.asarray(times, dtype=float), people, n_tiles, whole.model_path
+    return _FirstLook(np.asarray(times, dtype=float), whole, searched, look.by_multi,
+                      look.reruns, n_tiles, look.model_path)
+
+
+def _rerun_multi(video_path: str | Path, first: _FirstLook, *, model_path, num_poses: int,
+                 progress: Progress) -> None:
+    """The frames of ``first.reruns`` again with the multi-person model, in place: each range by
+    a new model started on its good check's frame (where the person was alone, as the
+    multi-person model running all along would have seen it)."""
+    ranges = iter(first.reruns)
+    start, last = next(ranges)
+    detector = None
+    try:
+        for frame in iter_frames(video_path):
+            if frame.index == start:
+                detector = PoseDetector(model_path, num_poses=num_poses)
+                detector.detect(frame.rgb, frame.time_s)
+            elif start < frame.index <= last:
+                first.whole[frame.index] = detector.detect(frame.rgb, frame.time_s)
+                first.by_multi[frame.index] = True
+                progress.update()
+                if frame.index == last:
+                    detector.close()
+                    detector = None
+                    start, last = next(ranges, (None, None))
+                    if start is None:
+                        break
+    finally:
+        if detector is not None:
+            detector.close()
 
 
 def _search(rgb: np.ndarray, tiles: list[CropBox], searcher: PoseDetector, info: VideoInfo, *,
@@ -390,9 +645,12 @@ def detect_people(video_path: str | Path, *, model_path: str | Path | None = Non
                   num_poses: int = 3, show_progress: bool | None = None,
                   look_closer: bool = True, search_every_s: float = 1 / 3,
                   side_torsos: float = 7.0, min_gain: float = 2.5,
-                  reach_s: float = 1.0) -> PeopleFrames:
-    """Run the pose model on every frame of a clip (streamed; memory holds landmarks only), with
-    tile searches and a closer look at a small runner (module docstring).
+                  reach_s: float = 1.0, single_pose: bool = False, check_every_s: float = 0.5,
+                  settle_s: float = 0.5, max_offset_torsos: float = 0.5,
+                  max_size_ratio: float = 1.25) -> PeopleFrames:
+    """Run the pose model on every frame of a clip (streamed; memory holds landmarks only), the
+    one-pose model where one person alone is in view, with tile searches and a closer look at
+    a small runner (module docstring).
 
     ``search_every_s`` 1/3 s: a search costs about ten model runs, and tracks link detections
     up to 0.5 s apart (:func:`posecheck.tracking.link_tracks`), so searches alone keep a small
@@ -401,17 +659,41 @@ def detect_people(video_path: str | Path, *, model_path: str | Path | None = Non
     their last detection they are looked for where they were (a sprinter in the blocks before
     the first fit). ``look_closer`` False gives the whole-frame look alone (no searches, no
     crops).
+
+    ``single_pose`` False (the default, see the module docstring) runs the multi-person model on
+    every frame. ``check_every_s`` 0.5 s:
+    someone who comes into view while the one-pose model follows a person alone is seen at the
+    next check, and the frames since the last one are run again, so only someone in view for
+    less than 0.5 s between two checks is missed, and tracks bridge gaps of 0.5 s
+    (:func:`posecheck.tracking.link_tracks`); a check costs about two one-pose runs.
+    ``settle_s`` 0.5 s: how long one person must be alone before the one-pose model follows
+    them, so a second person the multi-person model misses in a frame or two does not start a
+    following that the next check ends. ``max_offset_torsos`` 0.5 and ``max_size_ratio`` 1.25:
+    how far from the followed person's predicted hips, and how much larger or smaller, a
+    one-pose fit may be and still be taken as theirs: tighter than the gates of
+    :func:`posecheck.tracking.link_tracks` (one torso length, 1.6 times), since a fit outside
+    them only hands the frame to the multi-person model (on the five real single-runner
+    clips, one of 1,216 one-pose fits was, 0.62 torso lengths off).
     """
     info = probe(video_path)
     started = time.monotonic()
     with quiet.native_stderr_silenced():
         progress = Progress("pose", info.n_frames, enabled=show_progress)
         monitor = FootageMonitor()
-        times, people, n_tiles, model = _look_at_whole_frames(
+        first = _look_at_whole_frames(
             video_path, info, model_path=model_path, num_poses=num_poses,
+            single_pose=single_pose, check_every_s=check_every_s, settle_s=settle_s,
+            max_offset_torsos=max_offset_torsos, max_size_ratio=max_size_ratio,
             search_every_s=search_every_s if look_closer else np.inf, side_torsos=side_torsos,
             min_gain=min_gain, progress=progress, monitor=monitor)
         progress.close()
+        if first.reruns:
+            progress = Progress("pose, again", sum(last - start for start, last in first.reruns),
+                                enabled=show_progress)
+            _rerun_multi(video_path, first, model_path=model_path, num_poses=num_poses,
+                         progress=progress)
+            progress.close()
+        times, people = first.time_s, first.people()
         plans = (_crop_plans(people, times, info, side_torsos=side_torsos, min_gain=min_gain,
                              reach_s=reach_s) if look_closer else [])
         n_crops = 0
@@ -425,10 +707,12 @@ def detect_people(video_path: str | Path, *, model_path: str | Path | None = Non
         info=info,
         time_s=times,
         people=people,
-        model=str(model.name),
+        model=str(first.model_path.name),
         seconds=time.monotonic() - started,
-        n_cropped=n_tiles + n_crops,
+        n_cropped=first.n_tiles + n_crops,
         footage=monitor.result() if times.size else None,
+        multi_person_frames=int(sum(first.by_multi)),
+        rerun_frames=sum(last - start for start, last in first.reruns),
     )
 
 
