@@ -446,18 +446,12 @@ def key_frames_cost_s(analysis, folder: Path, decode_rgb_ms: float) -> tuple[lis
 def report_cost_s(analysis, key_frames: list, video: Path, folder: Path) -> float:
     """CPU seconds of the report and the other files of the output folder (the video
     ``video`` is embedded in the report as analyze embeds it)."""
+    from posecheck.analyze import write_data_files
     from posecheck.report import write_report
 
     shutil.copy(video, folder / "annotated.mp4")
     with cpu_clock() as spent:
-        analysis.raw.save(folder / "pose_raw.npz")
-        analysis.pose.save(folder / "pose.npz")
-        analysis.pose.to_csv(folder / "pose.csv")
-        (folder / "people.json").write_text(json.dumps(
-            {"chosen_id": analysis.person_id, "rule": str(analysis.options.person),
-             "people": analysis.people}, indent=2))
-        if analysis.gait is not None:
-            analysis.gait.steps.to_csv(folder / "steps.csv")
+        write_data_files(analysis, folder)
         write_report(analysis, folder / "report.html", video_name="annotated.mp4",
                      key_frames=key_frames)
         (folder / "analysis.json").write_text(json.dumps(analysis.to_json(), indent=1) + "\n")

@@ -13,6 +13,11 @@ Stages, each returning a new object:
 5. :func:`posecheck.checks.registry.run_checks`: the coaching checks, one finding each;
 6. outputs, written into a staging folder and moved into place at the end.
 
+:func:`analyze` holds the staging folder (``.NAME.partial-*`` beside the output folder) from
+before the pose model starts to the end, so a failure or Ctrl-C at any stage leaves neither a
+half-written output folder nor the staging folder; an output folder that exists and is not
+empty is refused unless ``force`` is given (``--force``).
+
 Output folder:
 
 - ``analysis.json``: the whole result (checks, gait, warnings, settings, versions), documented
@@ -31,7 +36,9 @@ Output folder:
   and the video.
 
 A gait-stage failure does not throw the pose away: the pose files are written and
-``analysis.json`` carries the failure as a warning, with every check unknown.
+``analysis.json`` carries the failure as a warning, with every check unknown. So does a clip
+that ends before its container says (truncated, or a damaged tail): the frames before the cut
+are analysed, with the warning ``truncated``.
 """
 
 from __future__ import annotations
@@ -45,13 +52,19 @@ from posecheck.annotate import write_key_frames, write_teaching_video
 from posecheck.checks.registry import run_checks
 from posecheck.errors import PosecheckError
 from posecheck.footage import capture_fps, slow_motion_factor
-from posecheck.gait.analysis import analyze_gait
+from posecheck.gait.analysis import analyze_gait, check_feet_in_view
 from posecheck.options import AnalysisOptions
 from posecheck.report import write_report
-from posecheck.outputs import StagedOutput, check_writable
+from posecheck.outputs import StagedOutput
 from posecheck.pose import detect_people
-from posecheck.result import Analysis, collect_warnings
+from posecheck.result import Analysis, collect_warnings, reading_warnings
 from posecheck.sequence import PoseSequence
+from posecheck.video import probe
+
+#: Everything :func:`write_outputs` may write in the output folder. Replacing an earlier run
+#: (``force``) removes those of them this run does not write, so one folder holds one run.
+OUTPUT_NAMES = ("analysis.json", "annotated.mp4", "key_frames", "report.html", "pose.npz",
+                "pose_raw.npz", "pose.csv", "steps.csv", "people.json")
 
 
 def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
@@ -60,8 +73,17 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
     video = Path(video)
     options = options or AnalysisOptions()
     started = time.monotonic()
+    info = probe(video)  # a file that is no video of a runner is refused before the model loads
+    if info.n_frames == 1:
+        raise PosecheckError(f"{video}: has a single frame, a still picture: the checks need the "
+                             "runner moving (a clip of a second or more)")
     frames = detect_people(video, model_path=options.model_path, show_progress=show_progress)
+    read = reading_warnings(frames.info, frames.time_s)
     if not any(frames.people):
+        if read:
+            raise PosecheckError(f"{video}: no person was found in any of the "
+                                 f"{len(frames.time_s)} frames that could be read (the video "
+                                 f"is truncated or damaged: it should have {info.n_frames})")
         raise PosecheckError(f"{video}: no person was found in any frame")
     tracks = tracking.link_tracks(frames.people, frames.time_s)
     chosen = tracking.choose_track(tracks, options.person, fps=frames.info.fps)
@@ -76,6 +98,7 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
         gait_options["camera"] = "pan"  # the background moves: the camera pans or follows
     gait, gait_error = None, ""
     try:
+        check_feet_in_view(pose)  # the model guesses feet it cannot see: no events from them
         gait = analyze_gait(real_time(pose, slow_motion), **gait_options)
     except PosecheckError as exc:
         gait_error = str(exc)
@@ -84,7 +107,8 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
     return Analysis(
         video=video, info=frames.info, options=options, raw=raw, pose=pose,
         person_id=chosen.id, people=raw.meta["people"], gait=gait, gait_error=gait_error,
-        findings=findings, warnings=collect_warnings(pose, gait, gait_error, findings),
+        findings=findings,
+        warnings=(*read, *collect_warnings(pose, gait, gait_error, findings)),
         pose_seconds=frames.seconds, total_seconds=time.monotonic() - started)
 
 
@@ -97,42 +121,57 @@ def real_time(pose: PoseSequence, slow_motion: float) -> PoseSequence:
 
 def write_outputs(analysis: Analysis, outdir: str | Path, *,
                   show_progress: bool | None = None) -> Path:
-    """Write ``analysis``'s output folder (see the module docstring) atomically."""
+    """Write ``analysis``'s output folder (see the module docstring) atomically, replacing the
+    outputs of an earlier run there."""
     outdir = Path(outdir)
-    with StagedOutput(outdir) as stage:
-        analysis.raw.save(stage.path / "pose_raw.npz")
-        analysis.pose.save(stage.path / "pose.npz")
-        analysis.pose.to_csv(stage.path / "pose.csv")
-        (stage.path / "people.json").write_text(json.dumps(
-            {"chosen_id": analysis.person_id, "rule": str(analysis.options.person),
-             "people": analysis.people}, indent=2))
-        if analysis.gait is not None:
-            analysis.gait.steps.to_csv(stage.path / "steps.csv")
-        key_frames_dir = stage.path / "key_frames"
-        if analysis.options.write_video:
-            key_frames = write_teaching_video(
-                analysis, stage.path / "annotated.mp4", coach_mode=analysis.options.coach_mode,
-                key_frames_dir=key_frames_dir, show_progress=show_progress)
-        else:
-            key_frames = write_key_frames(analysis, key_frames_dir)
-        write_report(analysis, stage.path / "report.html",
-                     video_name="annotated.mp4" if analysis.options.write_video else None,
-                     key_frames=key_frames)
-        document = analysis.to_json()
-        (stage.path / "analysis.json").write_text(json.dumps(document, indent=1) + "\n")
+    with StagedOutput(outdir, owned=OUTPUT_NAMES) as stage:
+        _write_into(analysis, stage.path, show_progress=show_progress)
     return outdir
 
 
+def write_data_files(analysis: Analysis, folder: Path) -> None:
+    """The data files of ``analysis`` in ``folder``: the pose (raw and cleaned, npz and csv),
+    the people seen and the step table."""
+    analysis.raw.save(folder / "pose_raw.npz")
+    analysis.pose.save(folder / "pose.npz")
+    analysis.pose.to_csv(folder / "pose.csv")
+    (folder / "people.json").write_text(json.dumps(
+        {"chosen_id": analysis.person_id, "rule": str(analysis.options.person),
+         "people": analysis.people}, indent=2))
+    if analysis.gait is not None:
+        analysis.gait.steps.to_csv(folder / "steps.csv")
+
+
+def _write_into(analysis: Analysis, folder: Path, *, show_progress: bool | None) -> None:
+    """Every output file of ``analysis`` in ``folder`` (a staging folder)."""
+    write_data_files(analysis, folder)
+    key_frames_dir = folder / "key_frames"
+    if analysis.options.write_video:
+        key_frames = write_teaching_video(
+            analysis, folder / "annotated.mp4", coach_mode=analysis.options.coach_mode,
+            key_frames_dir=key_frames_dir, show_progress=show_progress)
+    else:
+        key_frames = write_key_frames(analysis, key_frames_dir)
+    write_report(analysis, folder / "report.html",
+                 video_name="annotated.mp4" if analysis.options.write_video else None,
+                 key_frames=key_frames)
+    document = analysis.to_json()
+    (folder / "analysis.json").write_text(json.dumps(document, indent=1) + "\n")
+
+
 def analyze(video: str | Path, outdir: str | Path | None = None,
-            options: AnalysisOptions | None = None, *,
+            options: AnalysisOptions | None = None, *, force: bool = False,
             show_progress: bool | None = None) -> Analysis:
-    """:func:`run_analysis` then :func:`write_outputs` into ``outdir`` (default
-    ``./<video name>_posecheck``)."""
+    """:func:`run_analysis` then its outputs into ``outdir`` (default
+    ``./<video name>_posecheck``), staged from the start (module docstring). An ``outdir``
+    that exists and is not empty is refused before any work unless ``force``, which replaces
+    the outputs of the earlier run there (other files are left alone)."""
     video = Path(video)
     outdir = Path(outdir) if outdir else default_outdir(video)
-    check_writable(outdir)  # refuse an unwritable folder before the pose model runs
-    analysis = run_analysis(video, options, show_progress=show_progress)
-    write_outputs(analysis, outdir, show_progress=show_progress)
+    # staged before the pose model runs: an unwritable or occupied folder is refused first
+    with StagedOutput(outdir, overwrite=force, owned=OUTPUT_NAMES) as stage:
+        analysis = run_analysis(video, options, show_progress=show_progress)
+        _write_into(analysis, stage.path, show_progress=show_progress)
     return analysis
 
 

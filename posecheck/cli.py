@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+import warnings
 from pathlib import Path
 
 from posecheck import __version__
@@ -35,6 +36,9 @@ def _register_analyze(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--outdir", type=Path, default=None,
                         help="output folder (default: ./<video name>_posecheck; for a session "
                         "./posecheck_session, one folder per clip inside)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace the outputs of an earlier run in the output folder "
+                        "(without it an output folder that exists and is not empty is refused)")
     parser.add_argument("--model", type=Path, default=None,
                         help="a MediaPipe PoseLandmarker .task file (lite, full or heavy); "
                         "default: the full model bundled with posecheck")
@@ -79,7 +83,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         return _run_session(args, options, show_progress)
     video = args.videos[0]
     outdir = args.outdir or default_outdir(video)
-    result = analyze(video, outdir, options, show_progress=show_progress)
+    result = analyze(video, outdir, options, force=args.force, show_progress=show_progress)
     if not args.quiet:
         _print_summary(result, outdir)
     return 0
@@ -91,11 +95,12 @@ def _run_session(args: argparse.Namespace, options: AnalysisOptions,
     from posecheck.session import analyze_session
 
     outdir = args.outdir or Path.cwd() / "posecheck_session"
-    session = analyze_session(args.videos, outdir, options, show_progress=show_progress)
+    session = analyze_session(args.videos, outdir, options, force=args.force,
+                              show_progress=show_progress)
     if not args.quiet:
         for outcome in session.outcomes:
             if outcome.error:
-                print(f"{outcome.video}: failed: {outcome.error}")
+                print(f"{outcome.video}: failed: {_without_path(outcome)}")
             else:
                 verdicts = " ".join(f"{f.check_id} {f.verdict}"
                                     for f in outcome.analysis.findings)
@@ -103,8 +108,14 @@ def _run_session(args: argparse.Namespace, options: AnalysisOptions,
         print(f"{len(session.outcomes) - len(session.failed)} of {len(session.outcomes)} clips "
               f"analysed; index: {session.index}")
     for outcome in session.failed:
-        print(f"posecheck: error: {outcome.video}: {outcome.error}", file=sys.stderr)
+        print(f"posecheck: error: {outcome.video}: {_without_path(outcome)}", file=sys.stderr)
     return 1 if session.failed else 0
+
+
+def _without_path(outcome) -> str:
+    """A failed clip's error without the clip's path in front (most errors name the file)."""
+    prefix = f"{outcome.video}: "
+    return outcome.error[len(prefix):] if outcome.error.startswith(prefix) else outcome.error
 
 
 def _print_summary(result, outdir: Path) -> None:
@@ -174,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.debug:
+        # a library's RuntimeWarning (an empty slice, a plot axis) is no message for a user:
+        # stderr holds the one-line error or nothing (--debug shows them)
+        warnings.simplefilter("ignore")
     try:
         return int(args.func(args) or 0)
     except UsageError as exc:

@@ -177,6 +177,18 @@ def collect_warnings(pose: PoseSequence, gait: GaitAnalysis | None, gait_error: 
     return _merged(out)
 
 
+def reading_warnings(info: VideoInfo, time_s: np.ndarray) -> list[Notice]:
+    """What reading the file said: it ended before its container's frame count (truncated, or
+    a damaged tail), and the frames before the cut (``time_s``, the frames read) are all
+    there is."""
+    n_read = len(time_s)
+    if not info.ends_early(n_read):
+        return []
+    covered = f"; the analysis covers its first {time_s[-1]:.1f} s" if n_read else ""
+    return [Notice("truncated", f"the video ends early: only {n_read} of its {info.n_frames} "
+                   f"frames could be read (the file is truncated or damaged){covered}")]
+
+
 def footage_warnings(footage: dict, fps: float, *, capture_fps: float | None = None,
                      slow_motion: float = 1.0,
                      held_share: float = 0.3,  # a clip made by repeating frames repeats most

@@ -3,7 +3,9 @@ one folder, with an output folder and a report per clip and an index page linkin
 
 One clip that fails (unreadable, nobody in it, ...) is listed on the index with its error and
 does not stop the others. Each clip's folder is written atomically (:func:`posecheck.analyze.
-analyze`); the index is written last, into a temporary file moved into place.
+analyze`); the index is written last, into a temporary file moved into place. A session folder
+that exists and is not empty is refused before the first clip unless ``force`` (``--force``)
+is given, which replaces the earlier run's outputs.
 """
 
 from __future__ import annotations
@@ -81,18 +83,18 @@ def clip_folders(videos: Sequence[Path], outdir: Path) -> list[Path]:
 
 
 def analyze_session(paths: Iterable[str | Path], outdir: str | Path,
-                    options: AnalysisOptions | None = None, *,
+                    options: AnalysisOptions | None = None, *, force: bool = False,
                     show_progress: bool | None = None) -> Session:
     """Analyse every clip of ``paths`` into its own folder under ``outdir`` and write
     ``outdir/index.html``; see the module docstring."""
     outdir = Path(outdir)
     videos = collect_videos(paths)
-    check_writable(outdir)  # before the first clip's pose model runs
+    check_writable(outdir, overwrite=force)  # before the first clip's pose model runs
     progress = Progress("session", len(videos), enabled=show_progress, unit="clips")
     outcomes, entries = [], []
     for video, folder in zip(videos, clip_folders(videos, outdir)):
         try:
-            analysis = analyze(video, folder, options, show_progress=False)
+            analysis = analyze(video, folder, options, force=force, show_progress=False)
         except PosecheckError as exc:
             outcomes.append(ClipOutcome(video, folder, error=str(exc)))
         except Exception as exc:  # noqa: BLE001 - one broken clip must not stop the session

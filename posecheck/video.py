@@ -29,7 +29,18 @@ from av.video.reformatter import VideoReformatter
 
 from posecheck.errors import PosecheckError
 
+# A clip ends early (truncated or damaged) when fewer than this share of the frames its
+# container counts can be read; 2% allows for edit lists and dropped frames.
 TRUNCATED_FRACTION = 0.98
+# Believable frame rates: a time-lapse at one frame a second up to a phone's 960 fps super slow
+# motion. Outside them the file's timing is broken (every frame at one time, or microseconds
+# apart) and no time in the analysis could be trusted.
+MIN_FPS, MAX_FPS = 1.0, 1000.0
+# Container formats FFmpeg opens for a single picture (image2 and its *_pipe probes): a photo,
+# not a video.
+_STILL_FORMATS = ("image2", "image2pipe")
+# FFmpeg's "tty" demuxer renders a text file (.txt, .nfo, .asc, ...) as ANSI-art video.
+_TEXT_FORMATS = ("tty",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,6 +55,12 @@ class VideoInfo:
     n_frames: int  # from the container; an estimate (duration x fps) when it does not say
     rotation_deg: int  # counter-clockwise turn applied to decoded frames to show them upright
     codec: str
+    frames_counted: bool = False  # n_frames is the container's own count (exact), not an estimate
+
+    def ends_early(self, n_read: int) -> bool:
+        """Whether ``n_read`` frames read from the clip are fewer than its container counts: the
+        file is truncated or its tail damaged (:func:`iter_frames` ends there quietly)."""
+        return self.frames_counted and n_read < TRUNCATED_FRACTION * self.n_frames
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +76,8 @@ def _open(path: str | Path) -> av.container.InputContainer:
         raise PosecheckError(f"{path}: no such file")
     if path.is_dir():
         raise PosecheckError(f"{path}: is a folder, not a video file")
+    if path.stat().st_size == 0:
+        raise PosecheckError(f"{path}: is empty (0 bytes), not a video")
     try:
         container = av.open(str(path), mode="r")
     except av.FFmpegError as exc:
@@ -70,8 +89,17 @@ def _open(path: str | Path) -> av.container.InputContainer:
             ) from exc
         raise PosecheckError(f"{path}: not a readable video ({_reason(exc)})") from exc
     if not container.streams.video:
+        kinds = sorted({stream.type for stream in container.streams})
         container.close()
-        raise PosecheckError(f"{path}: has no video stream")
+        raise PosecheckError(f"{path}: has no video stream"
+                             + (f" (only {', '.join(kinds)})" if kinds else ""))
+    if container.format.name in _TEXT_FORMATS:
+        container.close()
+        raise PosecheckError(f"{path}: is a text file, not a video")
+    if container.format.name in _STILL_FORMATS or container.format.name.endswith("_pipe"):
+        codec = container.streams.video[0].codec_context.name
+        container.close()
+        raise PosecheckError(f"{path}: is a still image ({codec}), not a video of the runner")
     return container
 
 
@@ -139,7 +167,8 @@ def probe(path: str | Path) -> VideoInfo:
         stream = container.streams.video[0]
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
         if not rate:
-            raise PosecheckError(f"{path}: the video stream has no frame rate")
+            raise PosecheckError(f"{path}: the video stream gives no frame rate (its frame "
+                                 "times are missing or all equal)")
         fps = float(rate)
         if stream.duration is not None and stream.time_base is not None:
             duration_s = float(stream.duration * stream.time_base)
@@ -147,10 +176,8 @@ def probe(path: str | Path) -> VideoInfo:
             duration_s = container.duration / av.time_base
         else:
             duration_s = float("nan")
-        try:
-            first = next(container.decode(stream))
-        except (StopIteration, av.FFmpegError) as exc:
-            raise PosecheckError(_undecodable(path, stream)) from exc
+        first, packet_times = _first_frame(path, container, stream)
+        _check_rate(path, fps, packet_times)
         rgb, rotation = _upright(first)
         n_frames = stream.frames
         if not n_frames and np.isfinite(duration_s):
@@ -164,17 +191,59 @@ def probe(path: str | Path) -> VideoInfo:
             n_frames=int(n_frames),
             rotation_deg=rotation,
             codec=stream.codec_context.name,
+            frames_counted=bool(stream.frames),
         )
     finally:
         container.close()
+
+
+def _first_frame(path, container, stream, *, n_packets: int = 32,
+                 ) -> tuple[av.VideoFrame, list[float]]:
+    """The clip's first decoded frame, and the times (s) of its first ``n_packets`` packets
+    (a second of a 30 fps clip: enough for a median frame interval, read without decoding)."""
+    first, times = None, []
+    try:
+        for packet in container.demux(stream):
+            if packet.pts is not None and packet.time_base is not None:
+                times.append(float(packet.pts * packet.time_base))
+            if first is None:
+                first = next(iter(packet.decode()), None)
+            if first is not None and len(times) >= n_packets:
+                break
+    except av.FFmpegError as exc:
+        if first is None:
+            raise PosecheckError(_undecodable(path, stream)) from exc
+    if first is None:
+        raise PosecheckError(_undecodable(path, stream))
+    return first, times
+
+
+def _check_rate(path, fps: float, packet_times: list[float]) -> None:
+    """Refuse a clip whose frame rate, or the spacing of its first frames, is not believable
+    (``MIN_FPS`` to ``MAX_FPS``): every time the analysis gives would be wrong."""
+    rates = [("frame rate", fps)]
+    intervals = np.diff(np.unique(packet_times))  # unique and sorted: B-frames come out of order
+    if len(packet_times) >= 2:
+        spacing = float(np.median(intervals)) if intervals.size else 0.0
+        rates.append(("frame times", 1.0 / spacing if spacing > 0 else np.inf))
+    for what, rate in rates:
+        if not MIN_FPS <= rate <= MAX_FPS:
+            shown = ("all frames at one time" if np.isinf(rate) else
+                     f"{rate:.0f} frames a second" if rate >= 1 else f"{rate:.2g} frames a second")
+            raise PosecheckError(
+                f"{path}: the file's {what} cannot be right ({shown}, where a video has "
+                f"{MIN_FPS:.0f} to {MAX_FPS:.0f}): its timing is broken; re-encode it at the "
+                "rate it was filmed")
 
 
 def iter_frames(path: str | Path) -> Iterator[Frame]:
     """Yield the clip's frames in order, upright, with real presentation times.
 
     A frame with no timestamp gets the previous one plus one nominal frame interval. A decoding
-    error after at least one good frame (a damaged tail) ends the clip there and is re-raised as a
-    PosecheckError naming the last good time.
+    error after at least one good frame (a damaged tail) ends the clip there, as the end of a
+    cut-off file does: the frames before are yielded, and :meth:`VideoInfo.ends_early` tells
+    the caller that the clip ended before its container's frame count. A clip of which no frame
+    can be decoded raises :class:`PosecheckError`.
     """
     container = _open(path)
     try:
@@ -193,10 +262,9 @@ def iter_frames(path: str | Path) -> Iterator[Frame]:
             except StopIteration:
                 break
             except av.FFmpegError as exc:
-                raise PosecheckError(
-                    f"{path}: damaged video, decoding failed after {index} frames "
-                    f"({_reason(exc)})"
-                ) from exc
+                if index == 0:
+                    raise PosecheckError(_undecodable(path, stream)) from exc
+                break  # a damaged tail: the clip ends at the last good frame
             if frame.time is None:
                 time_s = last_time + interval_s
             else:
@@ -209,11 +277,6 @@ def iter_frames(path: str | Path) -> Iterator[Frame]:
             index += 1
         if index == 0:
             raise PosecheckError(_undecodable(path, stream))
-        # A cut-off file (e.g. an interrupted copy) decodes without error but ends early.
-        # Containers count frames exactly; allow 2% for edit lists and dropped frames.
-        if stream.frames and index < TRUNCATED_FRACTION * stream.frames:
-            raise PosecheckError(
-                f"{path}: truncated video, only {index} of {stream.frames} frames could be read")
     finally:
         container.close()
 

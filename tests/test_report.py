@@ -326,3 +326,17 @@ def test_index_links_each_report_and_shows_a_failed_clip(analysis, tmp_path):
     assert all(name in plain for name in headers)
     for ref in _references(page):
         assert not ref.startswith(("http:", "https:", "//"))
+
+
+def test_every_warning_code_has_a_plain_title():
+    import json
+    import re
+
+    from posecheck.report.html import WARNING_TITLES
+    from posecheck.result import SCHEMA_PATH
+
+    schema = json.loads(SCHEMA_PATH.read_text())
+    text = json.dumps(schema)
+    listed = re.search(r"Stable machine-readable code \(([^)]*)\)", text).group(1)
+    codes = {c.strip() for c in listed.split(",")}
+    assert codes and codes <= set(WARNING_TITLES), codes - set(WARNING_TITLES)

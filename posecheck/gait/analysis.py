@@ -17,10 +17,15 @@ from posecheck.gait.running import GaitMode, classify_gait
 from posecheck.gait.scale import Scale, estimate_scale
 from posecheck.gait.slope import Slope, estimate_slope
 from posecheck.gait.steps import StepTable, cadence_spm, step_table
+from posecheck.landmarks import INDEX
 from posecheck.overlay import near_side
 from posecheck.sequence import PoseSequence
 
 CAMERAS = ("static", "pan", None)
+
+#: Ankle, heel and toe tip of both feet: the landmarks the foot events are read from.
+FOOT_LANDMARKS = tuple(INDEX[f"{side}_{part}"] for side in ("left", "right")
+                       for part in ("ankle", "heel", "foot_index"))
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -110,6 +115,38 @@ def analyze_gait(seq: PoseSequence, *, height_m: float | None = None,
         near=near_side(forward),
         slope=slope, scale=scale, rhythm_cadence_spm=rhythm,
         view_off_side_deg=view_off_side_deg(forward), **_from_events(events, rhythm))
+
+
+def feet_out_of_view_share(seq: PoseSequence) -> float:
+    """The share of the frames where the runner was found in which a foot landmark
+    (``FOOT_LANDMARKS``) lies outside the picture: there the pose model guessed the foot."""
+    width, height = seq.frame_size
+    found = seq.detected
+    if not width or not height or not found.any():
+        return 0.0
+    xy = seq.keypoints_px[found][:, FOOT_LANDMARKS]
+    with np.errstate(invalid="ignore"):
+        outside = ((xy[..., 0] < 0) | (xy[..., 0] > width)
+                   | (xy[..., 1] < 0) | (xy[..., 1] > height))
+    return float(outside.any(axis=1).mean())
+
+
+def check_feet_in_view(seq: PoseSequence, *, max_out_share: float = 0.5) -> None:
+    """Raise :class:`PosecheckError` when the feet are out of the picture in more than
+    ``max_out_share`` of the frames (the frame cuts the runner at the shins): a foot strike is
+    the foot meeting the ground, and events read from the pose model's guesses of unseen feet
+    (it places every landmark, in the picture or not) are invented. Half: a foot that swings
+    out of the picture now and then leaves most contacts in view, and its steps are judged
+    one by one (:mod:`posecheck.gait.plausibility`).
+
+    For a pose from video (``posecheck analyze``, ``posecheck gait``); :func:`analyze_gait`
+    does not ask, since exact landmarks projected by a virtual camera (motion capture, the
+    synthetic runner) are true wherever they fall."""
+    share = feet_out_of_view_share(seq)
+    if share > max_out_share:
+        raise PosecheckError(f"the feet are out of the picture in {share:.0%} of the frames "
+                             "where the runner was found: the foot strikes cannot be seen "
+                             "(film the whole body, feet included)")
 
 
 def _from_events(events: GaitEvents, rhythm_spm: float) -> dict:

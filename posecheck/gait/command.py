@@ -59,7 +59,7 @@ def gait_options(args: argparse.Namespace) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     from posecheck.cleaning import clean
-    from posecheck.gait.analysis import analyze_gait, summarize
+    from posecheck.gait.analysis import analyze_gait, check_feet_in_view, summarize
     from posecheck.sequence import PoseSequence
 
     if not args.pose.exists():
@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     seq = PoseSequence.load(args.pose)
     if "cleaning" not in seq.meta:  # raw model output: clean it as 'analyze' would
         seq = clean(seq)
+    check_feet_in_view(seq)  # a pose from video: feet out of the picture were guessed
     gait = analyze_gait(seq, **gait_options(args))
     if args.steps_csv is not None:
         gait.steps.to_csv(args.steps_csv)

@@ -482,8 +482,8 @@ def _toe_off(height: np.ndarray, time_s: np.ndarray, window: tuple[int, int, int
     """
     start, flat, settle, stop = window
     stance = height[start:settle + 1]
-    if np.isfinite(stance).sum() < 2:
-        return float("nan")
+    if np.isfinite(stance).sum() < 2 or not np.isfinite(height[flat:settle + 1]).any():
+        return float("nan")  # the toe is not seen in stance: no level to rise from
     above = height - np.nanmedian(height[flat:settle + 1])
     lowest = start + int(np.nanargmin(stance))
     clear = [i for i in range(lowest, stop + 1) if above[i] >= 2 * rise_px]

@@ -51,6 +51,8 @@ WARNING_TITLES = {
     "few_steps": "Few steps",
     "slope_unknown": "Slope unknown",
     "steps_left_out": "Steps left out",
+    "changing_pace": "The pace changes through the clip",
+    "truncated": "The file ends early",
 }
 
 #: The headline measure of each check in a few words (else its id, spelled out).
