@@ -54,9 +54,9 @@ from posecheck.errors import PosecheckError
 from posecheck.footage import capture_fps, slow_motion_factor
 from posecheck.gait.analysis import analyze_gait, check_feet_in_view
 from posecheck.options import AnalysisOptions
-from posecheck.report import write_report
 from posecheck.outputs import StagedOutput
 from posecheck.pose import detect_people
+from posecheck.report import write_report
 from posecheck.result import Analysis, collect_warnings, reading_warnings
 from posecheck.sequence import PoseSequence
 from posecheck.video import probe
