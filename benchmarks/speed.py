@@ -14,10 +14,14 @@ when given), and measures, in this order:
     PoseLandmarker in VIDEO mode, one pose, the bundled model, in this process: frames / wall
     time of the loop (model loading excluded). This is what anyone would write first; the
     target is for the whole of posecheck to keep up with it.
-(b) **``posecheck analyze CLIP -o OUT``** end to end with every output (annotated video, key
-    frames, report, pose files), in a child process: frames / wall time of the child (start-up
-    included), its peak resident memory (``ru_maxrss`` from ``os.wait4``: this child's own)
-    and its RSS a quarter, half and three quarters of the way through (``/proc``, polled).
+(b) **``posecheck analyze CLIP -o OUT --workers N``** end to end with every output (annotated
+    video, key frames, report, pose files), in a child process, once for each ``--workers``
+    value (default 1 and 2: the pose stage in one process, or cut in two parts for two
+    worker processes): frames / wall time of the child (start-up included), its peak resident
+    memory (``VmHWM``, polled: ``ru_maxrss`` also counts this benchmark's own memory, which
+    the child was forked from), the peak summed RSS and PSS of
+    it and its pose workers (``/proc``, polled every 0.1 s) and its RSS a quarter, half and
+    three quarters of the way through.
 (c) **the cost of each stage** in core-milliseconds per frame (CPU time, not wall time), on the
     first ``--sample-frames`` frames of the same clip, each stage alone and, where it is up to
     posecheck, on one thread (``cv2.setNumThreads(1)``, PyAV decoding with one thread):
@@ -47,7 +51,7 @@ clip a second time for the video (``analyze`` decodes it once for the pose and o
 teaching video), tile searches and closer looks (``posecheck.pose``: not run when the runner is
 large in the frame, as on the treadmill), tracking and process start-up.
 
-Printed per frame size: (a) and (b) in frames/s, b/a, b as a share of the limit, the peak RSS,
+Printed per frame size: (a) and each (b) in frames/s, b/a, b as a share of the limit, the peaks,
 then the stage table and the limit's formula with each term. ``--json OUT`` saves it all.
 The machine is shared: the load average before and after is printed; read the numbers with it.
 """
@@ -215,12 +219,14 @@ def bare_loop(clip: Clip) -> dict:
             "cores_busy": cpu_s / wall_s, "found_share": n_found / max(n_frames, 1)}
 
 
-def run_analyze(clip: Clip, outdir: Path) -> dict:
+def run_analyze(clip: Clip, outdir: Path, *, workers: int | None = None) -> dict:
     """(b): ``posecheck analyze`` in a child process, every output; wall time, peak RSS and
-    the RSS a quarter, half and three quarters of the way through."""
+    the RSS a quarter, half and three quarters of the way through; the peak memory of the
+    child with its own children (pose workers) together, RSS and PSS (:class:`RssPoller`).
+    ``workers``: ``--workers`` (None: analyze's default)."""
     shutil.rmtree(outdir, ignore_errors=True)
     command = [sys.executable, "-m", "posecheck", "-q", "analyze", str(clip.path), "-o",
-               str(outdir)]
+               str(outdir)] + ([] if workers is None else ["--workers", str(workers)])
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     poller = RssPoller(child.pid)
@@ -236,31 +242,74 @@ def run_analyze(clip: Clip, outdir: Path) -> dict:
     document = json.loads((outdir / "analysis.json").read_text())
     frames = int(document["video"]["frames"])
     return {"frames": frames, "wall_s": wall_s, "fps": frames / wall_s,
-            "peak_rss_mb": usage.ru_maxrss * 1024 / MB,  # ru_maxrss is in KiB on Linux
+            # the peak of the child's own memory since it started: VmHWM, polled (ru_maxrss
+            # also counts the copy of this process the child was forked from before its exec:
+            # this benchmark's RSS, 1 GB after the 1080p sample frames, where analyze's is less)
+            "peak_rss_mb": poller.hwm_mb,
+            "ru_maxrss_mb": usage.ru_maxrss * 1024 / MB,  # ru_maxrss is in KiB on Linux
             "rss_quarters_mb": poller.quarters_mb(),
+            "tree_peak_rss_mb": poller.tree_peak_rss_mb,
+            "tree_peak_pss_mb": poller.tree_peak_pss_mb,
             "pose_stage_fps": document["timing"]["pose_stage_fps"],
             "warnings": [w["code"] for w in document["warnings"]]}
 
 
-def rss_mb(pid: int) -> float | None:
-    """Resident memory of process ``pid`` now, MB (None once it has ended)."""
+def rss_mb(pid: int, field: str = "VmRSS") -> float | None:
+    """Resident memory of process ``pid`` now, MB (None once it has ended); ``field``
+    ``"VmHWM"``: its peak since its program started."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except (FileNotFoundError, ProcessLookupError):
         return None
     for line in status.splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) * 1024 / MB  # written in kB
     return None  # a process that has exited but is not yet reaped has no VmRSS
 
 
-class RssPoller(threading.Thread):
-    """Reads a process's RSS every ``interval_s`` until stopped."""
+def pss_mb(pid: int) -> float | None:
+    """Proportional set size of process ``pid`` now, MB: its RSS with each page shared with
+    other processes (the libraries of pose workers, say) counted as its share. None once
+    ended."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return None
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024 / MB
+    return None
 
-    def __init__(self, pid: int, *, interval_s: float = 0.25) -> None:
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants now (``/proc/PID/task/TID/children``)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            tasks = list(Path(f"/proc/{current}/task").iterdir())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        for task in tasks:
+            try:
+                queue.extend(int(c) for c in (task / "children").read_text().split())
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+    return found
+
+
+class RssPoller(threading.Thread):
+    """Reads a process's RSS every ``interval_s`` until stopped, and the peaks of the summed
+    RSS and PSS of it and its descendants (the pose workers: separate processes, so the
+    ``ru_maxrss`` of the process alone misses them; their summed RSS counts the libraries
+    they share once per process, the summed PSS once in all)."""
+
+    def __init__(self, pid: int, *, interval_s: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval_s = pid, interval_s
         self.samples_mb: list[float] = []
+        self.tree_peak_rss_mb = self.tree_peak_pss_mb = self.hwm_mb = 0.0
         self._stop_event = threading.Event()
 
     def run(self) -> None:
@@ -268,6 +317,12 @@ class RssPoller(threading.Thread):
             value = rss_mb(self.pid)
             if value is not None:
                 self.samples_mb.append(value)
+            self.hwm_mb = max(self.hwm_mb, rss_mb(self.pid, "VmHWM") or 0.0)
+            tree = process_tree(self.pid)
+            self.tree_peak_rss_mb = max(self.tree_peak_rss_mb,
+                                        sum(rss_mb(p) or 0.0 for p in tree))
+            self.tree_peak_pss_mb = max(self.tree_peak_pss_mb,
+                                        sum(pss_mb(p) or 0.0 for p in tree))
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -520,14 +575,20 @@ def print_size(result: dict) -> None:
     rows = [
         ("(a) bare loop: OpenCV + MediaPipe VIDEO, 1 pose", f"{bare['fps']:7.1f} frames/s",
          f"{bare['cores_busy']:.2f} cores busy"),
-        ("(b) posecheck analyze, every output", f"{full['fps']:7.1f} frames/s",
-         f"pose stage {full['pose_stage_fps']:.1f} frames/s"),
-        ("ratio b/a", f"{full['fps'] / bare['fps']:7.2f}", ""),
         ("machine's limit", f"{limit:7.1f} frames/s", f"{cores} cores"),
-        ("b as a share of the limit", f"{100 * full['fps'] / limit:6.0f} %", ""),
-        ("peak RSS of analyze", f"{full['peak_rss_mb']:7.0f} MB",
-         "at 1/4, 1/2, 3/4 of the run: " + rss_text(full["rss_quarters_mb"])),
     ]
+    for workers, run in sorted(result.get("analyze_by_workers", {}).items()):
+        b = f"(b{workers})" if len(result.get("analyze_by_workers", {})) > 1 else "(b)"
+        rows += [
+            (f"{b} posecheck analyze --workers {workers}, every output",
+             f"{run['fps']:7.1f} frames/s", f"pose stage {run['pose_stage_fps']:.1f} frames/s"),
+            (f"    ratio {b}/(a); share of the limit",
+             f"{run['fps'] / bare['fps']:7.2f}", f"{100 * run['fps'] / limit:.0f} %"),
+            ("    peak RSS of analyze; with its workers (RSS, PSS)",
+             f"{run['peak_rss_mb']:7.0f} MB", f"{run.get('tree_peak_rss_mb', 0):.0f} MB, "
+             f"{run.get('tree_peak_pss_mb', 0):.0f} MB; analyze's RSS at 1/4, 1/2, 3/4: "
+             + rss_text(run["rss_quarters_mb"])),
+        ]
     for label, value, extra in rows:
         print(f"  {label:<50} {value:<18} {extra}")
     print(f"  {'stage':<34} {'core-ms/frame':>13}  {'limit':<5}  how")
@@ -556,10 +617,15 @@ def load_average() -> str:
 # ---------------------------------------------------------------- main
 
 
-def measure_size(clip: Clip, folder: Path, *, sample_frames: int, cores: int) -> dict:
+def measure_size(clip: Clip, folder: Path, *, sample_frames: int, cores: int,
+                 workers: list[int]) -> dict:
     outdir = folder / f"analyze_{clip.width}x{clip.height}"
     bare = bare_loop(clip)
-    full = run_analyze(clip, outdir)
+    by_workers = {}
+    for count in workers:  # the last one's output folder is the stages' input
+        by_workers[count] = run_analyze(clip, outdir, workers=count)
+    full = by_workers[default_workers(cores) if default_workers(cores) in by_workers
+                      else workers[0]]
     stage_dir = folder / f"stages_{clip.width}x{clip.height}"
     shutil.rmtree(stage_dir, ignore_errors=True)
     stage_dir.mkdir(parents=True)
@@ -568,10 +634,18 @@ def measure_size(clip: Clip, folder: Path, *, sample_frames: int, cores: int) ->
         "size": f"{clip.width}x{clip.height}", "clip": clip.path.name,
         "clip_frames": clip.n_frames, "clip_fps": clip.fps,
         "clip_seconds": clip.n_frames / clip.fps, "cores": cores,
-        "bare": bare, "analyze": full, "stages": [dataclasses.asdict(s) for s in stages],
+        "bare": bare, "analyze": full, "analyze_by_workers": by_workers,
+        "stages": [dataclasses.asdict(s) for s in stages],
         "limit_fps": machine_limit_fps(stages, cores),
         "limit_3_poses_fps": machine_limit_fps(with_three_poses(stages), cores),
     }
+
+
+def default_workers(cores: int) -> int:
+    """``posecheck analyze``'s pose workers when ``--workers`` is not given."""
+    from posecheck.options import DEFAULT_WORKERS
+
+    return max(1, min(DEFAULT_WORKERS, cores))
 
 
 def measure_long(clip: Clip, folder: Path, *, minutes: float, short: dict) -> dict:
@@ -602,6 +676,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help=f"clip frame rate (default {CLIP_FPS:g})")
     parser.add_argument("--sample-frames", type=int, default=SAMPLE_FRAMES,
                         help=f"frames the stage costs are measured on (default {SAMPLE_FRAMES})")
+    parser.add_argument("--workers", default="1,2",
+                        help="analyze's --workers values to run (b) with, comma-separated "
+                        "(default 1,2)")
     parser.add_argument("--long-minutes", type=float, default=0.0,
                         help="also analyse a clip this many minutes long at the largest size, "
                         "for memory flatness (default 0: off)")
@@ -611,6 +688,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, default=None, help="save the results here")
     args = parser.parse_args(argv)
     args.sizes = [parse_size(s) for s in args.sizes.split(",") if s]
+    args.workers = [int(w) for w in args.workers.split(",") if w]
     return args
 
 
@@ -621,7 +699,8 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     clips = [render_clip(folder, w, h, seconds=args.seconds, fps=args.fps, scene=args.scene)
              for w, h in args.sizes]
     for clip in clips:
-        result = measure_size(clip, folder, sample_frames=args.sample_frames, cores=cores)
+        result = measure_size(clip, folder, sample_frames=args.sample_frames, cores=cores,
+                              workers=args.workers)
         print_size(result)
         results["sizes"].append(result)
     if args.long_minutes > 0:

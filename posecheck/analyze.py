@@ -43,6 +43,7 @@ are analysed, with the warning ``truncated``.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import time
 from pathlib import Path
@@ -77,7 +78,8 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
     if info.n_frames == 1:
         raise PosecheckError(f"{video}: has a single frame, a still picture: the checks need the "
                              "runner moving (a clip of a second or more)")
-    frames = detect_people(video, model_path=options.model_path, show_progress=show_progress)
+    frames = detect_people(video, model_path=options.model_path, show_progress=show_progress,
+                           workers=options.pose_workers())
     read = reading_warnings(frames.info, frames.time_s)
     if not any(frames.people):
         if read:
@@ -88,6 +90,9 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
     tracks = tracking.link_tracks(frames.people, frames.time_s)
     chosen = tracking.choose_track(tracks, options.person, fps=frames.info.fps)
     raw = tracking.track_to_sequence(chosen, tracks, frames)
+    info, person_id, pose_seconds = frames.info, chosen.id, frames.seconds
+    del frames, tracks, chosen  # every person in every frame: the runner's pose is taken
+    release_freed_memory()
     capture = capture_fps(video)
     slow_motion = (options.slow_motion if options.slow_motion is not None
                    else slow_motion_factor(capture, raw.fps))
@@ -105,11 +110,22 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
     findings = (run_checks(gait, thresholds=options.thresholds, baseline=options.baseline)
                 if gait is not None else ())
     return Analysis(
-        video=video, info=frames.info, options=options, raw=raw, pose=pose,
-        person_id=chosen.id, people=raw.meta["people"], gait=gait, gait_error=gait_error,
+        video=video, info=info, options=options, raw=raw, pose=pose,
+        person_id=person_id, people=raw.meta["people"], gait=gait, gait_error=gait_error,
         findings=findings,
         warnings=(*read, *collect_warnings(pose, gait, gait_error, findings)),
-        pose_seconds=frames.seconds, total_seconds=time.monotonic() - started)
+        pose_seconds=pose_seconds, total_seconds=time.monotonic() - started)
+
+
+def release_freed_memory() -> None:
+    """Hand the memory freed so far back to the system (glibc's ``malloc_trim``; elsewhere
+    nothing): the pose stage frees many small blocks that glibc would otherwise keep, and the
+    next stage's peak would sit on top of them (measured on a 24 s 1080p clip: 55 MB)."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # the C library this process runs on
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 def real_time(pose: PoseSequence, slow_motion: float) -> PoseSequence:
@@ -145,6 +161,7 @@ def write_data_files(analysis: Analysis, folder: Path) -> None:
 def _write_into(analysis: Analysis, folder: Path, *, show_progress: bool | None) -> None:
     """Every output file of ``analysis`` in ``folder`` (a staging folder)."""
     write_data_files(analysis, folder)
+    release_freed_memory()
     key_frames_dir = folder / "key_frames"
     if analysis.options.write_video:
         key_frames = write_teaching_video(

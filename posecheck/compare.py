@@ -47,11 +47,11 @@ import dataclasses
 import html
 import json
 import math
-from collections.abc import Callable
 from pathlib import Path
 
 from posecheck import __version__
 from posecheck.checks.finding import Accuracy
+from posecheck.checks.registry import headline_bands
 from posecheck.errors import PosecheckError
 from posecheck.gait.analysis import json_number
 from posecheck.result import SCHEMA_VERSION
@@ -73,15 +73,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "cadence": ("quicker steps", "slower steps"),
 }
 
-#: check id -> its good range (low, high) from its thresholds; keys missing: no range
-GOOD_RANGE: dict[str, Callable[[dict], tuple[float, float]]] = {
-    "lean": lambda t: (t["reference_level_deg"] - t["watch_back_deg"],
-                       t["reference_level_deg"] + t["watch_forward_deg"]),
-    "knee": lambda t: (t["watch_below_deg"], math.inf),
-    "landing": lambda t: (-math.inf, t["watch_above_leg"]),
-    "arms": lambda t: (t["watch_below_deg"], math.inf),
-    "cadence": lambda t: (t["watch_below_spm"], math.inf),
-}
 #: checks whose good range comes from the level run when a run has a baseline
 BASELINE_CHECKS = ("lean", "cadence")
 #: slopes this far apart change the lean against gravity noticeably: say so
@@ -178,7 +169,7 @@ class RunSummary:
                                  f"posecheck reads {SCHEMA_VERSION!r}: analyse the clip again")
         try:
             return cls._from_json(data, file)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (LookupError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise PosecheckError(f"{file}: not a posecheck analysis.json ({type(exc).__name__}: "
                                  f"{str(exc).splitlines()[0] if str(exc) else ''})") from exc
 
@@ -186,6 +177,9 @@ class RunSummary:
     def _from_json(cls, data: dict, file: Path) -> RunSummary:
         video, gait = data["video"], data["gait"]
         slow_motion = float(video.get("slow_motion") or 1.0)
+        for what, value in (("fps", float(video["fps"])), ("slow_motion", slow_motion)):
+            if not 0 < value < math.inf:
+                raise ValueError(f"video {what} {value!r} is not a positive number")
         strikes = tuple(Strike.from_event(e, fps=float(video["fps"]), slow_motion=slow_motion)
                         for e in (gait or {}).get("events", []) if e.get("ic_s") is not None)
         annotated = file.parent / "annotated.mp4"
@@ -464,13 +458,13 @@ def compare_runs(a: RunSummary, b: RunSummary) -> Comparison:
 
 
 def good_range(check: CheckSummary, run: RunSummary) -> tuple[float, float] | None:
-    """The check's good range for its headline value from its thresholds, or None."""
-    if check.id not in GOOD_RANGE or (run.has_baseline and check.id in BASELINE_CHECKS):
+    """The check's good range for its headline value, by the check's own rule under the run's
+    thresholds (:func:`posecheck.checks.registry.headline_bands`), or None (an unknown check,
+    or a run judged against its level baseline, which the summary does not carry)."""
+    if run.has_baseline and check.id in BASELINE_CHECKS:
         return None
-    try:
-        return GOOD_RANGE[check.id](check.thresholds)
-    except KeyError:
-        return None
+    bands = headline_bands(check.id, check.thresholds)
+    return bands.good_range if bands is not None else None
 
 
 def _distance(value: float, bounds: tuple[float, float]) -> float:

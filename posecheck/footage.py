@@ -231,6 +231,21 @@ class FootageMonitor:
         for key in _ROW_KEYS:
             self._rows[key].append(row[key])
 
+    def drop_first(self, n_frames: int) -> None:
+        """Forget the first ``n_frames`` frames' signals (a worker's warm-up on frames another
+        worker gives); the reference frame stays."""
+        for key in _ROW_KEYS:
+            del self._rows[key][:n_frames]
+
+    def extend(self, later: FootageMonitor) -> None:
+        """Append the signals of ``later``, a monitor fed the frames that follow this one's
+        (one worker's part of the clip, warmed up on the frames before it)."""
+        if self._layout is None:
+            self._layout = later._layout
+        for key in _ROW_KEYS:
+            self._rows[key].extend(later._rows[key])
+        self._seen = later._seen
+
     def _describe(self, small: np.ndarray) -> _Seen:
         layout = self._layout
         tiles = layout.tiles(small)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,13 @@ from posecheck.checks.context import Baseline
 from posecheck.errors import PosecheckError, UsageError
 
 PERSON_RULES = ("auto", "largest", "sideways")
+MAX_WORKERS = 64
+#: The pose stage's processes when ``--workers`` is not given, at most the cores. One: two
+#: workers give the single pass's landmarks (tests/test_pose_parallel.py) and ran a 24 s clip
+#: 1.26-1.35x faster end to end on this 2-core machine, but each holds its own pose model and
+#: decoder: 240 MB more in all at 1080p (PSS 674 against 435 MB), over the 500 MB target
+#: (README, speed section). ``--workers 2`` when speed matters more than memory.
+DEFAULT_WORKERS = 1
 
 
 def parse_person(value: str | int | None) -> str | int:
@@ -41,11 +49,26 @@ def load_baseline(path: str | Path) -> Baseline:
         raise PosecheckError(f"{path}: not a posecheck analysis ({exc})") from exc
     if not isinstance(data, dict) or "checks" not in data or "gait" not in data:
         raise PosecheckError(f"{path}: not a posecheck analysis.json")
-    cadence = data["gait"].get("cadence_spm")
-    lean = next((c.get("value") for c in data["checks"] if c.get("id") == "lean"), None)
-    return Baseline(cadence_spm=float(cadence) if cadence is not None else math.nan,
-                    lean_vs_slope_normal_deg=float(lean) if lean is not None else math.nan,
+    gait, checks = data["gait"], data["checks"]
+    if not isinstance(gait, (dict, type(None))) or not isinstance(checks, list) or not all(
+            isinstance(c, dict) for c in checks):
+        raise PosecheckError(f"{path}: not a posecheck analysis.json (its gait or checks are "
+                             "not what posecheck writes)")
+    cadence = (gait or {}).get("cadence_spm")  # null: the gait stage failed on that run
+    lean = next((c.get("value") for c in checks if c.get("id") == "lean"), None)
+    return Baseline(cadence_spm=_baseline_number(path, "gait.cadence_spm", cadence),
+                    lean_vs_slope_normal_deg=_baseline_number(path, "the lean's value", lean),
                     source=str(path))
+
+
+def _baseline_number(path: Path, what: str, value: Any) -> float:
+    """A number of the baseline run (null: NaN, not measured), or a PosecheckError."""
+    if value is None:
+        return math.nan
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PosecheckError(f"{path}: not a posecheck analysis.json ({what} is {value!r:.40}, "
+                             "not a number)")
+    return float(value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,7 +82,9 @@ class AnalysisOptions:
     -> threshold overrides (:func:`posecheck.checks.config.load_thresholds`); ``baseline``:
     the runner's level run; ``write_video``: the annotated video; ``coach_mode``: the video
     freezes at each foot strike; ``slow_motion``: how many times slower than real time the clip
-    plays (None: as the file's capture rate says, else 1).
+    plays (None: as the file's capture rate says, else 1); ``workers``: processes the pose
+    stage of one clip runs in (:func:`posecheck.pose.detect_people`; None: :meth:`pose_workers`
+    decides).
     """
 
     height_m: float | None = None
@@ -74,8 +99,12 @@ class AnalysisOptions:
     write_video: bool = True
     coach_mode: bool = False
     slow_motion: float | None = None
+    workers: int | None = None
 
     def __post_init__(self) -> None:
+        if self.workers is not None and not 1 <= self.workers <= MAX_WORKERS:
+            raise UsageError(f"--workers is how many processes the pose stage runs in "
+                             f"(1-{MAX_WORKERS}), got {self.workers}")
         # 32: phones film up to 960 fps for 30 fps playback
         if self.slow_motion is not None and not 1.0 <= self.slow_motion <= 32.0:
             raise UsageError(f"--slow-motion is how many times slower than real time the clip "
@@ -96,6 +125,13 @@ class AnalysisOptions:
         object.__setattr__(self, "person", parse_person(self.person))
         if self.model_path is not None and not Path(self.model_path).is_file():
             raise PosecheckError(f"{self.model_path}: pose model file not found")
+
+    def pose_workers(self) -> int:
+        """The pose stage's processes: ``workers`` when given, else :data:`DEFAULT_WORKERS`
+        (see there), never more than the cores this process may use."""
+        if self.workers is not None:
+            return self.workers
+        return max(1, min(DEFAULT_WORKERS, len(os.sched_getaffinity(0))))
 
     def gait_kwargs(self) -> dict[str, Any]:
         """Keyword arguments of :func:`posecheck.gait.analysis.analyze_gait`."""

@@ -40,7 +40,24 @@ frame's detections. It looks twice:
    on one track.
 
 A clip whose runner is large in the frame is neither searched nor cropped, and costs what the
-whole-frame look costs. ``extract_pose`` adds the tracking step (:mod:`posecheck.tracking`) and
+whole-frame look costs.
+
+With ``workers`` above 1 (``posecheck analyze --workers N``) the first look runs in that many
+processes, each on one part of the clip (:func:`part_bounds`): the clip is cut into equal parts,
+and every worker but the first starts its models :data:`OVERLAP_S` (one second) before its part
+and gives up those frames, which the worker before it gives. What the first look carries from
+frame to frame is recent (the VIDEO-mode models track the people of the previous frame; the
+footage signals compare with the previous image, or the first of a run of held ones), so after
+that second a worker should see what a single pass sees: on the shipped panning clip every
+landmark of every frame equals the single pass's, the part after the cut's first second by test
+and that second too (``tests/test_pose_parallel.py``). What can differ after the overlap: the
+timing of tile searches (every ``search_every_s`` from the worker's own start, for a small
+runner), and, with ``single_pose``, when the one-pose model takes over. The closer look and the
+runner's choice need the whole clip's first look; they run after, once, as in a single pass.
+Each worker decodes the frames before its part without converting them to RGB, for exact frame
+indices and times (decoding alone costs about 1.6 of the 35-40 core-ms of a 1080p frame).
+
+``extract_pose`` adds the tracking step (:mod:`posecheck.tracking`) and
 returns the runner's raw :class:`~posecheck.sequence.PoseSequence`; cleaning is a separate stage
 (:mod:`posecheck.cleaning`).
 """
@@ -49,6 +66,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +89,13 @@ from posecheck.video import VideoInfo, iter_frames, probe
 # the sample clips, the landmarks' frame-to-frame jitter is then that of the unsmoothed model.
 # A 10-hour clip at 120 fps ends at 4.3e12 ms, far inside MediaPipe's int64 timestamps.
 UNSMOOTHED_STEP_MS = 1_000_000  # 1000 s
+
+# Parallel first look (detect_people's ``workers``): each worker but the first starts its
+# models OVERLAP_S before its part (a second: MediaPipe's VIDEO-mode tracking of everyone in
+# view then starts as it stood in a single pass; the frames of the overlap are taken from the
+# worker before), and a clip is cut into parts of at least MIN_PART_S.
+OVERLAP_S = 1.0
+MIN_PART_S = 5.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,6 +134,7 @@ class PeopleFrames:
     # run a second time (detect_people), for speed reports
     multi_person_frames: int = 0
     rerun_frames: int = 0
+    workers: int = 1  # processes the first look ran in (detect_people's workers)
 
 
 class PoseDetector:
@@ -304,8 +330,8 @@ class _WholeFrames:
     running all along, not by a new one).
     """
 
-    def __init__(self, model_path, checker: PoseDetector, *, num_poses: int, single_pose: bool,
-                 check_every_s: float, settle_s: float, max_offset_torsos: float,
+    def __init__(self, model_path, checker: PoseDetector | _OnFirstUse, *, num_poses: int,
+                 single_pose: bool, check_every_s: float, settle_s: float, max_offset_torsos: float,
                  max_size_ratio: float):
         self._model_path = model_path
         self._num_poses = num_poses
@@ -401,28 +427,55 @@ class _FirstLook:
     reruns: list[tuple[int, int]]  # see _WholeFrames.reruns
     n_tiles: int
     model_path: Path
+    first_index: int = 0  # the clip's frame index of whole[0] (a worker's part of the clip)
 
     def people(self) -> list[list[Detection]]:
         return [_merge(w, s, replace=False) for w, s in zip(self.whole, self.searched)]
+
+    def drop_first(self, n_frames: int) -> _FirstLook:
+        """Without its first ``n_frames`` frames (a worker's warm-up)."""
+        return dataclasses.replace(
+            self, time_s=self.time_s[n_frames:], whole=self.whole[n_frames:],
+            searched=self.searched[n_frames:], by_multi=self.by_multi[n_frames:],
+            first_index=self.first_index + n_frames)
+
+    @classmethod
+    def joined(cls, parts: list[_FirstLook]) -> _FirstLook:
+        """The parts of a clip, each starting on the frame after the previous one's last, as
+        one."""
+        for before, after in zip(parts, parts[1:]):
+            if after.whole and after.first_index != before.first_index + len(before.whole):
+                raise RuntimeError(f"the pose workers' parts do not join: frames "
+                                   f"{before.first_index}-{before.first_index + len(before.whole)}"
+                                   f" then from {after.first_index}")
+        return cls(np.concatenate([p.time_s for p in parts]),
+                   [d for p in parts for d in p.whole], [d for p in parts for d in p.searched],
+                   [b for p in parts for b in p.by_multi], [r for p in parts for r in p.reruns],
+                   sum(p.n_tiles for p in parts), parts[0].model_path)
 
 
 def _look_at_whole_frames(video_path: str | Path, info: VideoInfo, *, model_path, num_poses: int,
                           single_pose: bool, check_every_s: float, settle_s: float,
                           max_offset_torsos: float, max_size_ratio: float,
                           search_every_s: float, side_torsos: float, min_gain: float,
-                          progress: Progress, monitor: FootageMonitor | None = None) -> _FirstLook:
+                          progress: Progress, monitor: FootageMonitor | None = None,
+                          start: int = 0, stop: int | None = None) -> _FirstLook:
     """First look: the whole-frame models on every frame (:class:`_WholeFrames`), plus a tile
     search every ``search_every_s`` unless someone large was found in every frame since the
-    last search (a clip of a large runner is never searched)."""
+    last search (a clip of a large runner is never searched). ``start`` and ``stop``: only
+    the frames from ``start`` up to ``stop`` (excluded; None: to the end)."""
     times, whole, searched, n_tiles = [], [], [], 0
     tiles = crop.tile_boxes(info.width, info.height)
     last_search_s, large_throughout = -np.inf, True
-    with PoseDetector(model_path, num_poses=num_poses, video=False) as searcher, \
+    with _OnFirstUse(lambda: PoseDetector(model_path, num_poses=num_poses, video=False)) \
+            as searcher, \
             _WholeFrames(model_path, searcher, num_poses=num_poses, single_pose=single_pose,
                          check_every_s=check_every_s, settle_s=settle_s,
                          max_offset_torsos=max_offset_torsos,
                          max_size_ratio=max_size_ratio) as look:
-        for frame in iter_frames(video_path):
+        for frame in iter_frames(video_path, start=start):
+            if stop is not None and frame.index >= stop:
+                break
             if monitor is not None:  # what the pixels say about the filming (footage.py)
                 monitor.update(frame.rgb, frame.time_s)
             found = look.detect(frame)
@@ -440,7 +493,33 @@ def _look_at_whole_frames(video_path: str | Path, info: VideoInfo, *, model_path
             searched.append(small)
             progress.update()
     return _FirstLook(np.asarray(times, dtype=float), whole, searched, look.by_multi,
-                      look.reruns, n_tiles, look.model_path)
+                      look.reruns, n_tiles, look.model_path, first_index=start)
+
+
+class _OnFirstUse:
+    """A :class:`PoseDetector` made when first asked to detect: the IMAGE-mode model of the
+    tile searches and checks, which a clip of one large runner never needs (a model in memory
+    holds about 50 MB)."""
+
+    def __init__(self, make) -> None:
+        self._make = make
+        self._detector: PoseDetector | None = None
+
+    def detect(self, rgb: np.ndarray, time_s: float = 0.0, *,
+               box: CropBox | None = None) -> list[Detection]:
+        if self._detector is None:
+            self._detector = self._make()
+        return self._detector.detect(rgb, time_s, box=box)
+
+    def close(self) -> None:
+        if self._detector is not None:
+            self._detector.close()
+
+    def __enter__(self) -> _OnFirstUse:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
 
 def _rerun_multi(video_path: str | Path, first: _FirstLook, *, model_path, num_poses: int,
@@ -451,14 +530,15 @@ def _rerun_multi(video_path: str | Path, first: _FirstLook, *, model_path, num_p
     ranges = iter(first.reruns)
     start, last = next(ranges)
     detector = None
+    offset = first.first_index
     try:
-        for frame in iter_frames(video_path):
+        for frame in iter_frames(video_path, start=start):
             if frame.index == start:
                 detector = PoseDetector(model_path, num_poses=num_poses)
                 detector.detect(frame.rgb, frame.time_s)
             elif start < frame.index <= last:
-                first.whole[frame.index] = detector.detect(frame.rgb, frame.time_s)
-                first.by_multi[frame.index] = True
+                first.whole[frame.index - offset] = detector.detect(frame.rgb, frame.time_s)
+                first.by_multi[frame.index - offset] = True
                 progress.update()
                 if frame.index == last:
                     detector.close()
@@ -471,7 +551,8 @@ def _rerun_multi(video_path: str | Path, first: _FirstLook, *, model_path, num_p
             detector.close()
 
 
-def _search(rgb: np.ndarray, tiles: list[CropBox], searcher: PoseDetector, info: VideoInfo, *,
+def _search(rgb: np.ndarray, tiles: list[CropBox], searcher: PoseDetector | _OnFirstUse,
+            info: VideoInfo, *,
             side_torsos: float, min_gain: float) -> list[Detection]:
     """The people found in the tiles of one frame that are small in the frame. A tile search
     is for people too small for the whole-frame model; a large fit found only in a tile is
@@ -641,13 +722,123 @@ def _follow(frame, followers: list[_Follower], detections: list[Detection], info
     return _merge(detections, closer, replace=True), n_crops
 
 
+class _PipeProgress:
+    """A worker's progress, sent to the parent over ``conn`` every ``every`` frames after the
+    first ``skip`` (its warm-up, which another worker counts)."""
+
+    def __init__(self, conn, *, skip: int, every: int = 20) -> None:
+        self.conn, self.skip, self.every, self.pending = conn, skip, every, 0
+
+    def update(self, count: int = 1) -> None:
+        taken = min(self.skip, count)
+        self.skip -= taken
+        self.pending += count - taken
+        if self.pending >= self.every:
+            self.conn.send(("progress", self.pending))
+            self.pending = 0
+
+
+def _look_at_part(conn, video_path: str, warm_from: int, start: int, stop: int | None,
+                  look: dict) -> None:
+    """A worker process: the first look (:func:`_look_at_whole_frames`, and its reruns) on
+    frames ``warm_from`` to ``stop``, sent to the parent over ``conn`` without the warm-up
+    frames before ``start``, with the footage signals of the same frames."""
+    try:
+        with quiet.native_stderr_silenced():
+            info = probe(video_path)
+            monitor = FootageMonitor()
+            first = _look_at_whole_frames(
+                video_path, info, monitor=monitor, start=warm_from, stop=stop,
+                progress=_PipeProgress(conn, skip=start - warm_from), **look)
+            if first.reruns:
+                _rerun_multi(video_path, first, model_path=look["model_path"],
+                             num_poses=look["num_poses"], progress=Progress("", 0, enabled=False))
+            first = first.drop_first(start - warm_from)
+            monitor.drop_first(start - warm_from)
+        conn.send(("done", (first, monitor)))
+    except PosecheckError as exc:
+        conn.send(("error", exc))
+    except Exception as exc:  # noqa: BLE001 - the parent raises it, with the worker's traceback
+        conn.send(("failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+    finally:
+        conn.close()
+
+
+def part_bounds(n_frames: int, fps: float, workers: int, *,
+                overlap_s: float) -> list[tuple[int, int, int | None]]:
+    """(warm-up start, start, stop) of each worker's part of a clip of ``n_frames`` frames: the
+    clip cut into ``workers`` equal parts, each but the first warmed up on the ``overlap_s``
+    before it; the last goes on to the clip's end (None), whatever its real frame count."""
+    starts = [round(k * n_frames / workers) for k in range(workers)]
+    stops: list[int | None] = [*starts[1:], None]
+    overlap = max(0, int(round(overlap_s * fps)))
+    return [(max(0, start - overlap), start, stop) for start, stop in zip(starts, stops)]
+
+
+def _look_in_parts(video_path: str | Path, info: VideoInfo, *, workers: int, overlap_s: float,
+                   progress: Progress, look: dict) -> tuple[_FirstLook, FootageMonitor]:
+    """The first look by ``workers`` processes, each on one part of the clip
+    (:func:`part_bounds`), joined into one; with the footage signals. Each worker decodes the
+    frames before its part without converting them (for exact frame indices and times) and
+    runs the models from its warm-up start: the VIDEO-mode models then track whoever was in
+    view at its start as a single pass's models did (module docstring)."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    bounds = part_bounds(info.n_frames, info.fps, workers, overlap_s=overlap_s)
+    children, conns, results = [], {}, {}
+    try:
+        for k, (warm_from, start, stop) in enumerate(bounds):
+            ours, theirs = context.Pipe(duplex=False)
+            child = context.Process(target=_look_at_part, name=f"posecheck-pose-{k}",
+                                    args=(theirs, str(video_path), warm_from, start, stop, look),
+                                    daemon=True)
+            child.start()
+            theirs.close()
+            children.append(child)
+            conns[ours] = k
+        while conns:
+            for conn in wait(list(conns)):
+                try:
+                    kind, payload = conn.recv()
+                except EOFError:
+                    raise RuntimeError(f"pose worker {conns[conn]} ended without a result "
+                                       f"(exit code {children[conns[conn]].exitcode})") from None
+                if kind == "progress":
+                    progress.update(payload)
+                    continue
+                if kind == "error":
+                    raise payload
+                if kind == "failed":
+                    raise RuntimeError(f"pose worker {conns[conn]} failed: {payload}")
+                results[conns.pop(conn)] = payload
+                conn.close()
+        for child in children:
+            child.join()
+    finally:
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+                child.join()
+        for conn in conns:
+            conn.close()
+    parts = [results[k] for k in range(len(bounds))]
+    monitor = parts[0][1]
+    for _, later in parts[1:]:
+        monitor.extend(later)
+    progress.update(max(0, info.n_frames - progress.count))
+    return _FirstLook.joined([first for first, _ in parts]), monitor
+
+
 def detect_people(video_path: str | Path, *, model_path: str | Path | None = None,
                   num_poses: int = 3, show_progress: bool | None = None,
                   look_closer: bool = True, search_every_s: float = 1 / 3,
                   side_torsos: float = 7.0, min_gain: float = 2.5,
                   reach_s: float = 1.0, single_pose: bool = False, check_every_s: float = 0.5,
                   settle_s: float = 0.5, max_offset_torsos: float = 0.5,
-                  max_size_ratio: float = 1.25) -> PeopleFrames:
+                  max_size_ratio: float = 1.25, workers: int = 1,
+                  overlap_s: float = OVERLAP_S, min_part_s: float = MIN_PART_S) -> PeopleFrames:
     """Run the pose model on every frame of a clip (streamed; memory holds landmarks only), the
     one-pose model where one person alone is in view, with tile searches and a closer look at
     a small runner (module docstring).
@@ -674,20 +865,33 @@ def detect_people(video_path: str | Path, *, model_path: str | Path | None = Non
     :func:`posecheck.tracking.link_tracks` (one torso length, 1.6 times), since a fit outside
     them only hands the frame to the multi-person model (on the five real single-runner
     clips, one of 1,216 one-pose fits was, 0.62 torso lengths off).
+
+    ``workers`` above 1 runs the first look (whole frames, tile searches, the footage signals)
+    in that many processes, each on one part of the clip warmed up on the ``overlap_s`` before
+    it (:func:`_look_in_parts`; a clip shorter than ``workers`` x ``min_part_s`` is run in
+    fewer); the closer look, which needs the whole clip's first look to choose its candidates,
+    runs after, in this process.
     """
     info = probe(video_path)
     started = time.monotonic()
+    look = dict(model_path=model_path, num_poses=num_poses, single_pose=single_pose,
+                check_every_s=check_every_s, settle_s=settle_s,
+                max_offset_torsos=max_offset_torsos, max_size_ratio=max_size_ratio,
+                search_every_s=search_every_s if look_closer else np.inf,
+                side_torsos=side_torsos, min_gain=min_gain)
+    workers = effective_workers(workers, info, min_part_s=min_part_s)
     with quiet.native_stderr_silenced():
         progress = Progress("pose", info.n_frames, enabled=show_progress)
-        monitor = FootageMonitor()
-        first = _look_at_whole_frames(
-            video_path, info, model_path=model_path, num_poses=num_poses,
-            single_pose=single_pose, check_every_s=check_every_s, settle_s=settle_s,
-            max_offset_torsos=max_offset_torsos, max_size_ratio=max_size_ratio,
-            search_every_s=search_every_s if look_closer else np.inf, side_torsos=side_torsos,
-            min_gain=min_gain, progress=progress, monitor=monitor)
+        if workers > 1:
+            first, monitor = _look_in_parts(video_path, info, workers=workers,
+                                            overlap_s=overlap_s, progress=progress, look=look)
+        else:
+            monitor = FootageMonitor()
+            first = _look_at_whole_frames(video_path, info, progress=progress, monitor=monitor,
+                                          **look)
         progress.close()
-        if first.reruns:
+        rerun_frames = sum(last - start for start, last in first.reruns)
+        if first.reruns and workers == 1:  # the workers ran their own
             progress = Progress("pose, again", sum(last - start for start, last in first.reruns),
                                 enabled=show_progress)
             _rerun_multi(video_path, first, model_path=model_path, num_poses=num_poses,
@@ -712,8 +916,16 @@ def detect_people(video_path: str | Path, *, model_path: str | Path | None = Non
         n_cropped=first.n_tiles + n_crops,
         footage=monitor.result() if times.size else None,
         multi_person_frames=int(sum(first.by_multi)),
-        rerun_frames=sum(last - start for start, last in first.reruns),
+        rerun_frames=rerun_frames,
+        workers=workers,
     )
+
+
+def effective_workers(workers: int, info: VideoInfo, *, min_part_s: float = MIN_PART_S) -> int:
+    """How many pose workers a clip gets: ``workers``, fewer when its parts would be shorter
+    than ``min_part_s`` (a worker's start-up and warm-up would cost more than it saves)."""
+    seconds = info.n_frames / info.fps if info.fps > 0 else 0.0
+    return max(1, min(int(workers), int(seconds // max(min_part_s, 1e-9))))
 
 
 def extract_pose(video_path: str | Path, *, model_path: str | Path | None = None,

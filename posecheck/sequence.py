@@ -19,6 +19,9 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import tokenize
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -119,22 +122,26 @@ class PoseSequence:
 
     @classmethod
     def load(cls, path: str | Path) -> PoseSequence:
-        """Read a file written by :meth:`save`."""
+        """Read a file written by :meth:`save`. Anything else (not an ``.npz``, damaged, arrays
+        missing or of the wrong shape or type, a frame rate or frame size that cannot be, times
+        that do not increase, infinite values) is refused with a :class:`PosecheckError` saying
+        what is wrong."""
         try:
             with np.load(Path(path), allow_pickle=False) as data:
-                if tuple(data["landmarks"].tolist()) != NAMES:
-                    raise PosecheckError(f"{path}: landmark names do not match MediaPipe's 33")
-                return cls(
-                    time_s=data["time_s"],
-                    keypoints_px=data["keypoints_px"],
-                    visibility=data["visibility"],
-                    world_m=data["world_m"],
-                    fps=float(data["fps"]),
-                    frame_size=tuple(int(v) for v in data["frame_size"]),
-                    meta=json.loads(str(data["meta"])),
-                )
-        except (OSError, KeyError, ValueError) as exc:
-            raise PosecheckError(f"{path}: not a posecheck pose file ({exc})") from exc
+                missing = [key for key in _SAVED if key not in data.files]
+                if missing:
+                    raise PosecheckError(f"{path}: not a posecheck pose file (no "
+                                         f"{', '.join(missing)})")
+                arrays = {key: data[key] for key in _SAVED}
+        except PosecheckError:
+            raise
+        except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile, zlib.error,
+                tokenize.TokenError, SyntaxError, TypeError, NotImplementedError) as exc:
+            # np.load and the zip reader raise these for a file that is not an .npz, is cut
+            # short or damaged, or holds arrays numpy cannot read without pickle
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise PosecheckError(f"{path}: not a posecheck pose file ({reason})") from exc
+        return cls(**_checked_arrays(path, arrays))
 
     def to_csv(self, path: str | Path) -> None:
         """Write one row per frame: ``frame``, ``time_s``, then for each landmark
@@ -158,3 +165,76 @@ class PoseSequence:
                     for fmt, v in zip(formats, per_landmark[i])
                 ]
                 writer.writerow([i, f"{self.time_s[i]:.4f}", *cells])
+
+
+#: The arrays :meth:`PoseSequence.save` writes (``format_version`` is not needed to read).
+_SAVED = ("time_s", "keypoints_px", "visibility", "world_m", "fps", "frame_size", "landmarks",
+          "meta")
+#: What a pose file may hold besides a video's frame rates (posecheck.video.MIN_FPS to MAX_FPS):
+#: frame sides and coordinates far beyond any picture (pixels) or person (metres); beyond them
+#: the file is damaged, and the angles and distances read from it would be noise.
+MAX_FRAME_SIDE_PX = 100_000
+MAX_ABS_PX = 1e7
+MAX_ABS_M = 1e4
+
+
+def _checked_arrays(path: str | Path, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The keyword arguments of :class:`PoseSequence` from a pose file's arrays, or a
+    :class:`PosecheckError` naming the first thing wrong with them."""
+
+    from posecheck.video import MAX_FPS, MIN_FPS  # here: av and cv2 only when a file is read
+
+    def refuse(what: str) -> PosecheckError:
+        return PosecheckError(f"{path}: not a posecheck pose file ({what})")
+
+    landmarks = arrays["landmarks"]
+    if landmarks.dtype.kind not in "US" or tuple(str(v) for v in landmarks.ravel()) != NAMES:
+        raise refuse("the landmark names are not MediaPipe's 33")
+    time_s = arrays["time_s"]
+    n = len(time_s) if time_s.ndim == 1 else -1
+    shapes = {"time_s": (n,), "keypoints_px": (n, N_LANDMARKS, 2),
+              "visibility": (n, N_LANDMARKS), "world_m": (n, N_LANDMARKS, 3)}
+    values = {}
+    for name, shape in shapes.items():
+        array = arrays[name]
+        if array.dtype.kind not in "biuf":
+            raise refuse(f"{name} holds {array.dtype} values, not numbers")
+        if array.shape != shape:
+            expected = "(n,)" if name == "time_s" else str(shape).replace(str(n), "n", 1)
+            raise refuse(f"{name} has shape {array.shape}, not {expected}")
+        values[name] = array.astype(float)
+    if not np.isfinite(values["time_s"]).all():
+        raise refuse("time_s has missing or infinite times")
+    steps = np.diff(values["time_s"])
+    if (steps <= 0).any():
+        k = int(np.argmax(steps <= 0)) + 1
+        raise refuse(f"time_s does not increase: frame {k} at {values['time_s'][k]:g} s after "
+                     f"{values['time_s'][k - 1]:g} s")
+    with np.errstate(invalid="ignore"):  # NaN (missing) compares False
+        if ((values["visibility"] < 0) | (values["visibility"] > 1)).any():
+            raise refuse("visibility has values outside 0 to 1")
+    for name, limit in (("keypoints_px", MAX_ABS_PX), ("world_m", MAX_ABS_M)):
+        with np.errstate(invalid="ignore"):  # NaN (missing) compares False
+            if np.isinf(values[name]).any() or (np.abs(values[name]) > limit).any():
+                raise refuse(f"{name} has infinite values or values beyond +-{limit:g}")
+    fps = arrays["fps"]
+    if fps.size != 1 or fps.dtype.kind not in "biuf":
+        raise refuse(f"fps is not one number ({fps.dtype}, shape {fps.shape})")
+    fps = float(fps.ravel()[0])
+    if not MIN_FPS <= fps <= MAX_FPS:
+        raise refuse(f"a frame rate of {fps:g} frames a second, where a video has "
+                     f"{MIN_FPS:g} to {MAX_FPS:g}")
+    size = arrays["frame_size"]
+    if size.shape != (2,) or size.dtype.kind not in "biuf":
+        raise refuse(f"frame_size is not two numbers (width, height): {size.dtype}, shape "
+                     f"{size.shape}")
+    if not all(1 <= v <= MAX_FRAME_SIDE_PX and float(v).is_integer() for v in size.tolist()):
+        raise refuse(f"a frame size of {size.tolist()} pixels")
+    meta = arrays["meta"]
+    try:
+        meta = json.loads(str(meta.ravel()[0])) if meta.size == 1 else None
+    except (ValueError, RecursionError):
+        meta = None
+    if not isinstance(meta, dict):
+        raise refuse("meta is not a JSON object")
+    return {**values, "fps": fps, "frame_size": (int(size[0]), int(size[1])), "meta": meta}

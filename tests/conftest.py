@@ -7,12 +7,24 @@ reason on a user's machine where it is absent, and fail when it is absent under 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
+
+import posecheck
+
+# hypothesis keeps its files (.hypothesis/) in the working directory by default: tests write
+# only to temporary folders
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "posecheck-tests-hypothesis")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+#: The folder the posecheck under test is imported from: the checkout with an editable install,
+#: site-packages with an installed wheel (``.ci/run``). Commands the tests run in a subprocess
+#: get it as PYTHONPATH, so they run the same posecheck as the tests themselves.
+PACKAGE_ROOT = Path(posecheck.__file__).resolve().parents[1]
 
 
 def shared_path(*parts: str) -> Path:

@@ -360,7 +360,9 @@ def under_one_second(folder: Path) -> list[Path]:
 
 
 def zero_fps(folder: Path) -> list[Path]:
-    path = write_frames(folder / "clip.mp4", grey_frames(10))
+    # with B-frames the file keeps its composition offsets (ctts) once the durations are 0, and
+    # every frame gets one time; without, FFmpeg's demuxer spaces the frames itself
+    path = write_frames(folder / "clip.mp4", grey_frames(10), bframes=3)
     zero_frame_durations(path)
     return [path]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import REPO, shared_path
+from conftest import PACKAGE_ROOT, shared_path
 from posecheck.landmarks import LEFT_KNEE
 from posecheck.sequence import PoseSequence
 from posecheck.video import VideoWriter, iter_frames, probe
@@ -42,7 +42,7 @@ def _offline_command(*args: str) -> list[str]:
 
 def run_posecheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(_offline_command(*args), capture_output=True, text=True, cwd=cwd,
-                          timeout=600, env={**os.environ, "PYTHONPATH": str(REPO)})
+                          timeout=600, env={**os.environ, "PYTHONPATH": str(PACKAGE_ROOT)})
 
 
 def _sha256(path: Path) -> str:

@@ -420,7 +420,8 @@ def drawn_strike() -> Strike:
         landing_verdict="watch", elbow_deg=80.0, abduction_deg=9.0, arm_verdict="unknown",
         body_min_px=(90, 10), body_max_px=(130, 150))
     stance = StanceMarks(
-        frame=6, foot_px=(110, 150), ankle_px=(110, 142), com_px=(115, 65), hip_px=(112, 70),
+        frame=6, foot_px=(110, 150), contact_px=(113, 148), ankle_px=(110, 142), com_px=(115, 65),
+        hip_px=(112, 70),
         shoulder_px=(118, 30), lean_vertical_deg=4.0, lean_slope_deg=4.0, lean_verdict="fix",
         trunk_deg=9.0, waist_deg=7.0, waist_verdict="good", body_min_px=(95, 10),
         body_max_px=(135, 150))
@@ -450,7 +451,7 @@ def test_a_strikes_marks_are_its_annotators_drawn_in_turn():
                                    facing=1, half_length_px=0.6 * 130)
     expected = painter.trunk.draw(expected, s.hip_px, s.shoulder_px, s.ankle_px, trunk_deg=9.0,
                                   waist_deg=7.0, facing=1, rgb=GREEN, label_px=(behind, 30))
-    expected = painter.lean.draw(expected, s.ankle_px, s.com_px, lean_vertical_deg=4.0,
+    expected = painter.lean.draw(expected, s.contact_px, s.com_px, lean_vertical_deg=4.0,
                                  lean_slope_deg=4.0, slope_deg=0.0, facing=1, rgb=d.FIX_RGB,
                                  label_px=(behind, 65))
     np.testing.assert_array_equal(out, expected)
@@ -462,7 +463,7 @@ def stub_strike(number: int, ic: int, mid: int) -> Strike:
     """A strike with its frames only (no points, no values)."""
     contact = ContactMarks(ic, *(NAN,) * 8, math.nan, "unknown", math.nan, math.nan, "unknown",
                            math.nan, math.nan, "unknown")
-    stance = (StanceMarks(mid, *(NAN,) * 5, math.nan, math.nan, "unknown", math.nan, math.nan,
+    stance = (StanceMarks(mid, *(NAN,) * 6, math.nan, math.nan, "unknown", math.nan, math.nan,
                           "unknown") if mid >= 0 else None)
     return Strike(number, number - 1, "left", True, ic / 30, 1, 0.0, 0.0, 100.0, contact,
                   stance, ())
@@ -538,24 +539,32 @@ def test_points_are_the_pose_at_the_frame_shown_in_the_original_image(downhill):
 def test_drawn_angles_are_the_ones_written(downhill):
     """The lines drawn at a strike make the angles its labels give: the labels are the checks'
     per-step values (read at the event's exact time, or from a line fitted over the stance), the
-    lines are the pose at the nearest frame, so they agree within the motion of half a frame."""
+    lines are the pose at the nearest frame, so they agree within the motion of half a frame.
+    The clip pans: the lines are drawn where the picture shows the body, seen obliquely towards
+    the ends of the pan, and the values are as seen side-on (posecheck.gait.pan), so the lines'
+    angles are compared once their horizontal extent is stretched by the same 1 / cos(yaw)."""
     analysis, strikes = downhill
     knee = _per_step(analysis, "knee", "knee_flexion_ic_deg")
     lean = _per_step(analysis, "lean", "whole_body_lean_deg")
     trunk = _per_step(analysis, "lean", "trunk_angle_deg")
+    cos_yaw = analysis.gait.pan.cos_yaw
+    assert analysis.gait.pan.applied and cos_yaw.min() < 0.85
+
+    def side_on(frame: int, *points) -> list[np.ndarray]:
+        return [np.array(p) * np.array([1.0 / cos_yaw[frame], 1.0]) for p in points]
+
     for s in strikes:
         c = s.contact
-        drawn_knee = kin.flexion_deg(np.array(c.hip_px), np.array(c.knee_px),
-                                     np.array(c.ankle_px))
+        drawn_knee = kin.flexion_deg(*side_on(s.ic_frame, c.hip_px, c.knee_px, c.ankle_px))
         assert c.knee_flexion_deg == knee[s.step]
         assert drawn_knee == pytest.approx(knee[s.step], abs=3.0)
         if s.stance is None:
             continue
         st, mirror = s.stance, np.array([-1.0, 1.0])  # forward is image left: mirror x
-        drawn_lean = kin.tilt_from_vertical_deg(np.array(st.ankle_px) * mirror,
-                                                np.array(st.com_px) * mirror)
-        drawn_trunk = kin.tilt_from_vertical_deg(np.array(st.hip_px) * mirror,
-                                                 np.array(st.shoulder_px) * mirror)
+        foot, com, hip, shoulder = side_on(st.frame, st.contact_px, st.com_px, st.hip_px,
+                                           st.shoulder_px)
+        drawn_lean = kin.tilt_from_vertical_deg(foot * mirror, com * mirror)
+        drawn_trunk = kin.tilt_from_vertical_deg(hip * mirror, shoulder * mirror)
         assert st.lean_vertical_deg == lean[s.step]
         assert st.lean_slope_deg == pytest.approx(lean[s.step] - 8.0)
         assert drawn_lean == pytest.approx(lean[s.step], abs=3.0)
@@ -597,7 +606,7 @@ def test_a_steps_verdict_is_its_checks_rule_on_that_step():
 
 
 def test_the_lean_rule_per_step_reads_the_waist_first():
-    lean = Measure("lean_vs_slope_normal_deg", "deg", np.array([9.0, 1.0, 9.0, 20.0]),
+    lean = Measure("lean_vs_slope_normal_deg", "deg", np.array([4.4, -3.6, 4.4, 15.4]),
                    np.ones(4, bool))
     waist = Measure("waist_bend_deg", "deg", np.array([0.0, 0.0, 18.0, 0.0]), np.ones(4, bool))
     finding = Finding("lean", "Lean", "good", lean, cue="", why="", reason="", details=(waist,))

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from posecheck.checks import accuracy
+from posecheck.checks.bands import Band, Bands
 from posecheck.checks.config import load_thresholds
 from posecheck.checks.context import Baseline
 from posecheck.checks.finding import Finding, Measure
@@ -24,6 +25,7 @@ from posecheck.checks.registry import BY_ID, CHECKS, default_thresholds, run_che
 from posecheck.errors import PosecheckError
 from posecheck.gait import analyze_gait
 from posecheck.gait.running import GaitMode
+from posecheck.gait.slope import Slope
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
 from posecheck.synth.truth import true_gait_events
@@ -63,18 +65,21 @@ def _detail(finding: Finding, measure_id: str) -> Measure:
 
 #: measure id -> (truth key, tolerance). The checks read the 2D image of a perspective camera
 #: and estimate the CoM from landmarks; the truth is the 3D model (the CoM from its segments).
+#: The clips pan, up to 40 deg off side-on at their ends, which the checks undo
+#: (posecheck.gait.pan) for points in the runner's sagittal plane; an abducted arm lies out of
+#: it, so its swing, read in the image, keeps up to 2 deg of the oblique view.
 TOLERANCES = {
     "lean_vs_slope_normal_deg": ("whole_body_lean_vs_slope_normal_deg", 1.0),
     "whole_body_lean_deg": ("whole_body_lean_deg", 1.0),
     "trunk_angle_deg": ("trunk_angle_deg", 1.5),
     "waist_bend_deg": ("waist_bend_deg", 1.5),
     "knee_flexion_ic_deg": ("knee_flexion_ic_deg", 1.5),
-    "foot_landing_from_com_leg": ("foot_landing_from_com_leg", 0.07),
+    "foot_landing_from_com_leg": ("foot_landing_from_com_leg", 0.03),
     "shank_angle_ic_deg": ("shank_angle_ic_deg", 2.5),
     "foot_strike_angle_deg": ("foot_strike_angle_deg", 1.0),
     "shoulder_abduction_deg": ("shoulder_abduction_deg", 0.5),
     "elbow_angle_sagittal_deg": ("elbow_angle_sagittal_deg", 3.0),
-    "arm_swing_range_deg": ("arm_swing_range_deg", 1.5),
+    "arm_swing_range_deg": ("arm_swing_range_deg", 2.0),
     "cadence_spm": ("cadence_spm", 0.5),
     "step_time_s": ("step_time_s", 0.002),
     "contact_time_s": ("contact_time_s", 0.002),
@@ -97,7 +102,7 @@ def test_every_measure_at_the_true_events_matches_the_truth(presets, name):
             if m.id in TOLERANCES:
                 key, tolerance = TOLERANCES[m.id]
                 assert m.n_steps >= 2, m.id
-                assert m.median == pytest.approx(truth[key], abs=tolerance), m.id
+                assert m.value == pytest.approx(truth[key], abs=tolerance), m.id
                 seen.add(m.id)
     assert seen == set(TOLERANCES)
 
@@ -173,6 +178,16 @@ def test_unknown_slope_leaves_the_lean_unjudged_but_measured(presets):
     lean = {f.check_id: f for f in run_checks(gait)}["lean"]
     assert lean.verdict == "unknown" and "--slope" in lean.reason
     assert math.isfinite(_detail(lean, "whole_body_lean_deg").median)
+
+
+def test_a_slope_read_too_loosely_leaves_the_lean_unjudged(presets):
+    gait, _, findings, _ = presets["downhill-good"]
+    assert findings["lean"].verdict == "good"
+    loose = dataclasses.replace(gait, slope=Slope(-8.0, 4.0, "stance feet", 5))
+    lean = {f.check_id: f for f in run_checks(loose)}["lean"]
+    assert lean.verdict == "unknown" and "only sure to +/- 4.0 deg" in lean.reason
+    sure = dataclasses.replace(gait, slope=Slope(-8.0, 2.5, "stance feet", 7))
+    assert {f.check_id: f for f in run_checks(sure)}["lean"].verdict == "good"
 
 
 def test_a_clip_too_short_for_two_strides_is_unknown():
@@ -280,7 +295,70 @@ def test_finding_refuses_an_unknown_verdict_without_a_reason():
         Finding("x", "X", "good", empty, cue="", why="", reason="r")
 
 
+def test_a_rate_measure_counts_the_steps_over_their_time():
+    """Cadence per step 180, 150 and 200 steps/min: steps of 1/3, 2/5 and 3/10 s, three steps
+    in 1.0333 s: 174.19 steps/min (their median would be 180)."""
+    m = Measure("cadence_spm", "steps/min", np.array([180.0, 150.0, 200.0, np.nan]),
+                np.array([True, True, True, True]), summary="rate")
+    assert m.value == pytest.approx(3 * 60 / (1 / 3 + 2 / 5 + 3 / 10))
+    assert m.median == 180.0
+    mean = Measure("step_time_s", "s", np.array([0.3, 0.4, 0.8]), np.ones(3, bool),
+                   summary="mean")
+    assert mean.value == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="summary"):
+        Measure("x", "", np.ones(2), np.ones(2, bool), summary="mode")
+
+
 def test_measure_summary_is_median_and_interquartile_range():
     m = Measure("x_deg", "deg", np.array([1.0, 2.0, 3.0, 4.0, np.nan, 100.0]),
                 np.array([True, True, True, True, True, False]))
     assert m.n_steps == 4 and m.median == 2.5 and m.spread == pytest.approx(1.5)
+
+
+# ---- the rule written once: bands ---------------------------------------------------------
+
+def test_bands_follow_the_words_of_each_rule_at_their_thresholds():
+    knee = BY_ID["knee"].bands(default_thresholds(BY_ID["knee"]))
+    assert [knee.grade(v) for v in (9.99, 10.0, 14.99, 15.0)] == ["fix", "watch", "watch", "good"]
+    landing = BY_ID["landing"].bands(default_thresholds(BY_ID["landing"]))
+    assert [landing.grade(v) for v in (0.34, 0.3401, 0.40, 0.4001)] == [
+        "good", "watch", "watch", "fix"]
+    assert landing.good_range == (-math.inf, 0.34)
+    assert landing.edges == [(0.34, "watch"), (0.40, "fix")]
+    t = default_thresholds(BY_ID["lean"])  # reference 4.4: back 5 watch, 7 fix; forward 8 watch
+    lean = BY_ID["lean"].bands(t)
+    assert [lean.grade(v) for v in (-2.7, -2.5, -0.7, -0.5, 12.3, 12.5)] == [
+        "fix", "watch", "watch", "good", "good", "watch"]
+    assert BY_ID["lean"].judge(-3.0, 4.0, t) == ("fix", "back")
+    assert BY_ID["lean"].judge(13.0, 4.0, t) == ("watch", "forward")
+    assert BY_ID["lean"].judge(13.0, 17.0, t) == ("fix", "waist")
+    assert BY_ID["lean"].judge(4.4, 4.0, t) == ("good", "ankles")
+    assert knee.grade(math.nan) == "unknown"
+
+
+def test_cadence_bands_read_the_level_run_when_there_is_one():
+    t = default_thresholds(BY_ID["cadence"])
+    level = Baseline(cadence_spm=180.0, lean_vs_slope_normal_deg=math.nan, source="level.json")
+    bands = BY_ID["cadence"].bands(t, level)  # 2% and 6% drops: 176.4 and 169.2
+    assert [bands.grade(v) for v in (177.0, 176.0, 169.0)] == ["good", "watch", "fix"]
+    assert BY_ID["cadence"].bands(t).grade(165.0) == "good"  # against 160 / 150 without it
+
+
+def test_every_verdict_is_its_bands_grade_of_its_value(presets):
+    """One rule per check: the finding's verdict is what its bands say of its value (the lean
+    by its pattern's rule, waist first)."""
+    for _, _, findings, _ in presets.values():
+        for check_id in ("knee", "landing", "cadence"):
+            f = findings[check_id]
+            if f.verdict != "unknown":
+                assert f.verdict == BY_ID[check_id].bands(f.thresholds).grade(f.value)
+        lean = findings["lean"]
+        if lean.verdict != "unknown":
+            waist = _detail(lean, "waist_bend_deg").value
+            assert (lean.verdict, lean.pattern) == BY_ID["lean"].judge(lean.value, waist,
+                                                                       lean.thresholds)
+
+
+def test_bands_must_cover_the_line_once():
+    with pytest.raises(ValueError, match="without gaps"):
+        Bands((Band(-math.inf, 1.0, "fix"), Band(2.0, math.inf, "good")))

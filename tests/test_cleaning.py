@@ -313,3 +313,18 @@ def test_clean_of_empty_or_tiny_clip_keeps_its_length(n):
     out = cleaning.clean(make_seq(track))
     assert out.n_frames == n
     np.testing.assert_array_equal(out.keypoints_px, track)  # too short to judge or to filter
+
+
+def test_hampel_flags_in_blocks_equal_the_whole_clip_at_once():
+    rng = np.random.default_rng(11)
+    values = np.cumsum(rng.normal(0, 1, (500, 4, 2)), axis=0)
+    values[rng.random(values.shape) < 0.05] = np.nan
+    spikes = rng.random(values.shape) < 0.02
+    values[spikes] += 40.0
+    whole = cleaning.hampel_flags(values, half_window=3, n_sigmas=3.0, min_deviation=2.0,
+                                  block_frames=10_000)
+    assert whole[spikes & np.isfinite(values)].mean() > 0.9  # the spikes are found
+    for block in (1, 7, 64, 499):
+        np.testing.assert_array_equal(
+            cleaning.hampel_flags(values, half_window=3, n_sigmas=3.0, min_deviation=2.0,
+                                  block_frames=block), whole)

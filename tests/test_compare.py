@@ -407,7 +407,7 @@ def sample_runs(tmp_path_factory):
         result = subprocess.run(
             [sys.executable, "-m", "posecheck", "-q", "analyze",
              str(REPO / "sample_videos" / f"{name}.mp4"), "--slope", "-8", "-o", str(out)],
-            check=False, capture_output=True, text=True, timeout=600, cwd=REPO)
+            check=False, capture_output=True, text=True, timeout=600, cwd=root)
         assert result.returncode == 0, result.stderr
         runs[name] = out
     return runs["downhill-braking_pan_ltr"], runs["downhill-good_pan_rtl"]
@@ -423,15 +423,8 @@ def test_braking_to_good_directions(sample_runs):
     assert [c.assessment for c in (lean, knee, landing)] == ["better"] * 3
 
 
-KNEE_TOO_WIDE = pytest.mark.xfail(
-    strict=True, reason="known shortfall (issue 7): the knee's published p90 error (6.1 deg, "
-    "held-out) gives a combined bound of 8.6 deg, and the pose model reads the braking "
-    "runner's near knee 4-5 deg too bent (10.5 against 6), so the designed 14-deg change "
-    "measures +7.2 and is not called beyond accuracy")
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("measure", [LEAN, pytest.param(KNEE, marks=KNEE_TOO_WIDE), LANDING])
+@pytest.mark.parametrize("measure", [LEAN, KNEE, LANDING])
 @pytest.mark.xfail(ACCURACY_MISSING, strict=True,
                    reason="accuracy not yet published (issue 7)")
 def test_braking_to_good_beyond_accuracy(sample_runs, measure):

@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 
 import corpus
-from conftest import REPO
+from conftest import PACKAGE_ROOT, REPO
 from test_analyze_cli import _offline_command
 
 #: What every analysed clip's output folder holds (``--no-video`` aside).
@@ -216,7 +216,7 @@ def _run(case: Case, how: str, inputs: list[Path], outdir: Path,
     """Run the case's command offline, from an empty working directory, with its own temporary
     directory (``root/tmp``, which must stay empty)."""
     args = ["-q", "analyze", *map(str, inputs), "-o", str(outdir), *case.args]
-    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(root / "tmp")}
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE_ROOT), "TMPDIR": str(root / "tmp")}
     if how == "interrupt":
         result, running = corpus.run_interrupted(args, cwd=root / "cwd", env=env,
                                                  staging_in=outdir.parent, outname=outdir.name)

@@ -209,3 +209,15 @@ def test_walking_recognised_from_the_other_foot_when_toe_off_is_not_seen():
     assert classify_gait(step_table(run), run).source == "other foot at IC"
     assert classify_gait(step_table(run), run).mode == "running"
     assert classify_gait(step_table(walk)).mode == "unknown"
+
+
+def test_slope_needs_four_stances():
+    """Three stances give a line with no check on it: one misplaced stance tilts it freely."""
+    seq = feet_on_a_line(-8.0)
+    mids = (np.arange(3) * 10 + 5) / 30.0
+    slope = estimate_slope(seq, events(mids, mids), leg_px=300.0)
+    assert slope.source == "unknown" and math.isnan(slope.deg) and slope.n_stances == 3
+    assert "4 needed" in slope.note
+    mids = (np.arange(4) * 10 + 5) / 30.0
+    four = estimate_slope(seq, events(mids, mids), leg_px=300.0)
+    assert four.deg == pytest.approx(-8.0, abs=1e-6) and math.isfinite(four.uncertainty_deg)

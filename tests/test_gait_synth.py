@@ -15,8 +15,9 @@ from posecheck.synth.presets import preset_params
 
 
 def run(preset: str, camera: str, fps: float, direction: str):
+    # a tripod clip of 2.5 s holds six stances and more: the slope needs four
     spec = ClipSpec(gait=preset_params(preset), preset=preset, camera=camera, fps=fps,
-                    direction=direction, seconds=1.5 if camera == "static" else 3.0)
+                    direction=direction, seconds=2.5 if camera == "static" else 3.0)
     clip = SyntheticClip(spec)
     gait = analyze_gait(clip.exact_pose(), camera=camera, sex=spec.sex)
     return clip, gait, clip.events()

@@ -291,10 +291,13 @@ def test_verdict_zones_follow_the_thresholds(analysis):
     landing = verdict_zones(findings["landing"])
     assert landing == [(-math.inf, 0.34, "good"), (0.34, 0.40, "watch"), (0.40, math.inf, "fix")]
     assert threshold_edges(landing) == [(0.34, "watch"), (0.40, "fix")]
-    lean = verdict_zones(findings["lean"])  # around the 9-deg level reference
-    assert [(low, high) for low, high, _ in lean] == [(-math.inf, 2.0), (2.0, 6.0), (6.0, 17.0),
-                                                      (17.0, math.inf)]
-    assert threshold_edges(lean) == [(2.0, "fix"), (6.0, "watch"), (17.0, "watch")]
+    lean = verdict_zones(findings["lean"])  # around the 4.4-deg level reference
+    edges = [4.4 - 7.0, 4.4 - 5.0, 4.4 + 8.0]
+    bounds = [x for low, high, _ in lean for x in (low, high)]
+    assert bounds == pytest.approx([-math.inf, edges[0], edges[0], edges[1], edges[1], edges[2],
+                                    edges[2], math.inf])
+    assert [v for _, v in threshold_edges(lean)] == ["fix", "watch", "watch"]
+    assert [x for x, _ in threshold_edges(lean)] == pytest.approx(edges)
     # every counted value sits in the zone of its verdict, when the verdict rests on it alone
     for f in (findings["knee"], findings["landing"], findings["cadence"]):
         zone = next(v for low, high, v in verdict_zones(f) if low <= f.value < high)

@@ -73,3 +73,106 @@ def test_coach_mode_freezes_each_foot_strike(tmp_path):
     strikes = sum(e["ic_s"] is not None for e in document["gait"]["events"])
     frames = probe(outdir / "annotated.mp4").n_frames
     assert frames > probe(SAMPLE).n_frames and strikes > 0
+
+
+# ---- clips at once: a process pool, and Dask distributed ------------------------------------
+
+def _outputs(folder: Path) -> dict:
+    """What a clip's output folder says, less what differs from run to run (the times taken,
+    where the output was staged)."""
+    import numpy as np
+
+    document = json.loads((folder / "analysis.json").read_text())
+    document.pop("timing")
+    pose = np.load(folder / "pose.npz")
+    return {"analysis": document, "people": (folder / "people.json").read_text(),
+            "steps": (folder / "steps.csv").read_text(),
+            "pose.csv": (folder / "pose.csv").read_text(),
+            "keypoints": pose["keypoints_px"].tobytes(), "world": pose["world_m"].tobytes(),
+            "key_frames": sorted(p.name for p in (folder / "key_frames").iterdir())}
+
+
+@pytest.fixture(scope="module")
+def clips_and_plain_run(tmp_path_factory):
+    """Three clips (two shipped ones and a broken file), analysed one after another."""
+    from posecheck.session import analyze_session
+
+    folder = tmp_path_factory.mktemp("clips")
+    shutil.copy(SAMPLE, folder / "a.mp4")
+    shutil.copy(REPO / "sample_videos" / "downhill-braking_pan_ltr.mp4", folder / "b.mp4")
+    (folder / "c.mp4").write_bytes(b"\x00not a video" * 100)
+    plain = analyze_session([folder], tmp_path_factory.mktemp("plain"), jobs=1,
+                            show_progress=False)
+    assert [bool(o.error) for o in plain.outcomes] == [False, False, True]
+    return folder, plain
+
+
+def _same_as_plain(session, plain) -> None:
+    assert [o.video for o in session.outcomes] == [o.video for o in plain.outcomes]
+    for ours, theirs in zip(session.outcomes, plain.outcomes):
+        assert ours.error == theirs.error
+        if not theirs.error:
+            assert _outputs(ours.outdir) == _outputs(theirs.outdir)
+    assert session.index.read_text().count("failed") == plain.index.read_text().count("failed")
+
+
+@pytest.mark.slow
+def test_clips_at_once_in_a_process_pool_give_a_plain_runs_outputs(clips_and_plain_run,
+                                                                     tmp_path):
+    from posecheck.session import analyze_session
+
+    folder, plain = clips_and_plain_run
+    pooled = analyze_session([folder], tmp_path / "pooled", jobs=2, show_progress=False)
+    _same_as_plain(pooled, plain)
+
+
+@pytest.mark.slow
+def test_clips_on_a_dask_cluster_of_processes_give_a_plain_runs_outputs(clips_and_plain_run,
+                                                                          tmp_path):
+    distributed = pytest.importorskip(
+        "distributed", reason="Dask distributed is not installed (pip install "
+        "'posecheck[distributed]'; the test extra has it)")
+    from posecheck.session import analyze_session
+
+    folder, plain = clips_and_plain_run
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        on_dask = analyze_session([folder], tmp_path / "dask", scheduler=cluster.scheduler_address,
+                                  show_progress=False)
+    _same_as_plain(on_dask, plain)
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path, monkeypatch):
+    pytest.importorskip("distributed", reason="Dask distributed is not installed")
+    from posecheck import session
+    from posecheck.session import analyze_session
+
+    monkeypatch.setattr(session, "CONNECT_TIMEOUT_S", 1.0)
+    with pytest.raises(PosecheckError, match="cannot reach the Dask scheduler"):
+        analyze_session([SAMPLE], tmp_path / "out", scheduler="tcp://127.0.0.1:9",
+                        show_progress=False)
+
+
+@pytest.mark.parametrize("option", [["--workers", "0"], ["--workers", "two"], ["--jobs", "0"],
+                                    ["--workers", "65"]])
+def test_a_bad_count_of_workers_or_jobs_is_a_command_line_error(option, tmp_path, capsys):
+    try:
+        code = main(["analyze", str(SAMPLE), "-o", str(tmp_path / "out"), *option])
+    except SystemExit as exc:  # argparse's own exit, before anything is read
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--workers" in err or "--jobs" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_clips_at_once_are_the_cores_at_most_the_clips():
+    import os
+
+    from posecheck.session import session_jobs
+
+    cores = len(os.sched_getaffinity(0))
+    assert session_jobs(None, 100) == cores
+    assert session_jobs(None, 1) == 1
+    assert session_jobs(3, 2) == 2
+    assert session_jobs(1, 10) == 1

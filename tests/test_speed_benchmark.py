@@ -55,3 +55,18 @@ def test_loop_clip_repeats_the_packets_with_times_going_on(tmp_path):
     times = np.array([frame.time_s for frame in iter_frames(clip.path)])
     assert times.size == 180
     assert np.allclose(np.diff(times), 1 / 60, atol=1e-3)
+
+
+def test_the_memory_of_a_process_and_its_children_is_read(tmp_path):
+    import os
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        tree = speed.process_tree(os.getpid())
+        assert tree[0] == os.getpid() and child.pid in tree
+        assert 0 < speed.pss_mb(os.getpid()) <= speed.rss_mb(os.getpid()) + 1
+    finally:
+        child.kill()
+        child.wait()
+    assert speed.pss_mb(child.pid) is None and speed.rss_mb(child.pid) is None

@@ -1,4 +1,5 @@
-"""The technique matrix: deterministic, every spec valid, ranges spanned, the split disjoint.
+"""The technique matrix: deterministic, every spec valid, ranges spanned, the split disjoint; the
+designed-technique clips: a full factorial per round, and their designed verdicts.
 
 No frame is drawn: constructing a SyntheticClip solves the gait and computes the poses only."""
 
@@ -6,12 +7,16 @@ from __future__ import annotations
 
 import pytest
 
+from posecheck.checks.registry import run_checks
+from posecheck.gait import analyze_gait
 from posecheck.synth.body import Body
 from posecheck.synth.clip import SyntheticClip
 from posecheck.synth.gait import Gait
-from posecheck.synth.matrix import RANGES, split, technique_matrix
+from posecheck.synth.matrix import (PRESET_DOWNHILL_DEG, PRESET_JITTER, RANGES, preset_matrix,
+                                    split, technique_matrix)
+from posecheck.synth.presets import DESIGNED_VERDICTS, PRESETS
 from posecheck.synth.timing import REALISTIC_STEP_TIME_CV
-from posecheck.synth.truth import true_metrics
+from posecheck.synth.truth import true_gait_events, true_metrics
 
 N_CLIPS = 16
 
@@ -66,6 +71,46 @@ def test_matrix_techniques_reach_the_truth(specs):
     body = Body.from_height(1.75)
     for spec in specs[:4]:
         metrics = true_metrics(Gait(body, spec.gait))
-        assert metrics["whole_body_lean_deg"] == pytest.approx(spec.gait.lean_deg, abs=1e-6)
+        assert metrics["lean_from_ankle_deg"] == pytest.approx(spec.gait.lean_deg, abs=1e-6)
         assert metrics["knee_flexion_ic_deg"] == pytest.approx(spec.gait.knee_flexion_ic_deg,
                                                                abs=1e-6)  # fmt: skip
+
+
+# ---- the designed-technique clips ---------------------------------------------------------
+
+def test_preset_matrix_is_a_full_factorial_split_by_round():
+    specs = preset_matrix(2)
+    assert preset_matrix(2) == specs and len(specs) == 64
+    assert len({s.seed for s in specs}) == 64
+    tuning, held_out = split(specs)
+    assert len(tuning) == len(held_out) == 32
+    for half in (tuning, held_out):
+        scenes = {(s.preset, s.camera, s.direction, s.fps) for s in half}
+        assert len(scenes) == 32  # every preset in every scene once per round
+    for spec in specs:
+        base = PRESETS[spec.preset]
+        assert abs(spec.gait.knee_flexion_ic_deg - base.get("knee_flexion_ic_deg", 20.0)) <= 3.0
+        if base["slope_deg"] < 0:
+            assert PRESET_DOWNHILL_DEG[0] <= spec.gait.slope_deg <= PRESET_DOWNHILL_DEG[1]
+            # the lean turns with the slope: its lean against the slope normal is the preset's
+            normal = spec.gait.lean_deg + spec.gait.slope_deg
+            assert abs(normal - (base["lean_deg"] + base["slope_deg"])) <= PRESET_JITTER["lean_deg"]
+        else:
+            assert spec.gait.slope_deg == 0.0
+
+
+def test_preset_clips_get_their_designed_verdicts_from_exact_landmarks():
+    """The design is what the thresholds read: on each clip's exact landmarks at its true foot
+    events, every check gets the verdict (and for the lean, the pattern) its preset is
+    designed to get. What video loses against this is benchmarks/checks_accuracy.py's to say."""
+    for spec in preset_matrix(1):
+        clip = SyntheticClip(spec)
+        seq = clip.exact_pose().replace(world_m=clip.landmarks_m)
+        gait = analyze_gait(seq, slope_deg=spec.gait.slope_deg, camera=spec.camera,
+                            height_m=spec.height_m)
+        gait = gait.with_events(true_gait_events(clip.events(), seq.fps))
+        findings = {f.check_id: f for f in run_checks(gait)}
+        for check, (verdict, pattern) in DESIGNED_VERDICTS[spec.preset].items():
+            assert findings[check].verdict == verdict, (spec.seed, spec.preset, check)
+            if pattern:
+                assert findings[check].pattern == pattern, (spec.seed, spec.preset)

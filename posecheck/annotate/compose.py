@@ -133,7 +133,7 @@ class TeachingPainter:
                                  trunk_deg=s.trunk_deg, waist_deg=s.waist_deg,
                                  facing=strike.facing, rgb=VERDICT_RGB[s.waist_verdict],
                                  label_px=(behind, s.shoulder_px[1]))
-            self.lean.draw_into(image, s.ankle_px, s.com_px,
+            self.lean.draw_into(image, s.contact_px, s.com_px,
                                 lean_vertical_deg=s.lean_vertical_deg,
                                 lean_slope_deg=s.lean_slope_deg, slope_deg=strike.slope_deg,
                                 facing=strike.facing, rgb=VERDICT_RGB[s.lean_verdict],

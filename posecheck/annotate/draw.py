@@ -220,7 +220,9 @@ def font(size_px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_PATH), max(1, int(size_px)))
 
 
-@functools.lru_cache(maxsize=2048)
+# 256: the labels drawn again and again (the panel's rows, the marks' units) stay; the time
+# shown on every frame never comes back, and 2,048 masks of it held 74 MB at 1080p
+@functools.lru_cache(maxsize=256)
 def text_mask(text: str, size_px: int) -> np.ndarray:
     """(h, w) float32 coverage in [0, 1] of ``text`` at ``size_px``; h is the font's ascent plus
     descent, so every line of one size has the same height whatever its letters."""

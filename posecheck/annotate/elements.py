@@ -101,37 +101,38 @@ class GroundLineAnnotator(Annotator):
 
 @_ANNOTATOR
 class LeanAnnotator(Annotator):
-    """The whole-body lean: a line from the stance ankle through the centre of mass, the
-    vertical (white) and the slope normal (purple) from the same ankle, dashed, the wedge from
-    the reference the verdict reads (the slope normal; the vertical when the slope is unknown)
-    to the lean, and the angles against the slope normal and against the vertical."""
+    """The whole-body lean: a line from the stance foot's contact point (midfoot) through the
+    centre of mass, the vertical (white) and the slope normal (purple) from the same point,
+    dashed, the wedge from the reference the verdict reads (the slope normal; the vertical when
+    the slope is unknown) to the lean, and the angles against the slope normal and against the
+    vertical."""
 
     reach: float = 1.15  # the line runs on just past the CoM, clear of the trunk line above it
-    wedge_fraction: float = 0.45  # wedge radius as a share of the ankle-CoM distance
+    wedge_fraction: float = 0.45  # wedge radius as a share of the foot-CoM distance
     marker_radius_px: int = 7  # the CoM symbol, a little wider than a joint dot
 
-    def draw_into(self, image: np.ndarray, ankle_px: Point, com_px: Point, *,
+    def draw_into(self, image: np.ndarray, foot_px: Point, com_px: Point, *,
                   lean_vertical_deg: float, lean_slope_deg: float, slope_deg: float, facing: int,
                   rgb: RGB, label_px: Point = NO_POINT) -> None:
         """``lean_vertical_deg`` / ``lean_slope_deg``: the lean against the vertical and the
         slope normal (forward positive); ``slope_deg``: the ground's slope (negative downhill,
         NaN unknown: no normal drawn); ``rgb``: the verdict colour; ``label_px``: where the
         label's body-side edge goes (default: just behind the line's top)."""
-        if not finite(ankle_px, com_px) or distance(ankle_px, com_px) < 1:
+        if not finite(foot_px, com_px) or distance(foot_px, com_px) < 1:
             return
-        length = distance(ankle_px, com_px) * self.reach
-        lean_dir = direction_deg(ankle_px, com_px)
+        length = distance(foot_px, com_px) * self.reach
+        lean_dir = direction_deg(foot_px, com_px)
         reference = vertical = up_tilted_deg(0.0, facing)
-        self.reference_line(image, ankle_px, along(ankle_px, vertical, length))
+        self.reference_line(image, foot_px, along(foot_px, vertical, length))
         if math.isfinite(slope_deg):
             reference = up_tilted_deg(-slope_deg, facing)
             if slope_deg != 0:
-                self.reference_line(image, ankle_px, along(ankle_px, reference, length),
+                self.reference_line(image, foot_px, along(foot_px, reference, length),
                                     GROUND_RGB)
-        top = along(ankle_px, lean_dir, length)
-        self.wedge(image, ankle_px, self.wedge_fraction * length / self.reach, reference,
+        top = along(foot_px, lean_dir, length)
+        self.wedge(image, foot_px, self.wedge_fraction * length / self.reach, reference,
                    lean_dir, rgb)
-        self.cased_line(image, ankle_px, top, rgb)
+        self.cased_line(image, foot_px, top, rgb)
         com_marker_into(image, com_px, self.marker_radius_px, casing_px=self.casing_px,
                         line_type=self.line_type)
         anchor, h_align = _behind(top, facing, self.gap_px)

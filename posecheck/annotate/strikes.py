@@ -25,9 +25,10 @@ import numpy as np
 
 from posecheck import kinematics as kin
 from posecheck.annotate.draw import NO_POINT, Point, fmt_deg, fmt_number
-from posecheck.checks.context import Baseline, grade_high, grade_low
+from posecheck.checks import lean
+from posecheck.checks.context import Baseline
 from posecheck.checks.finding import Finding
-from posecheck.checks.registry import BY_ID, CHECKS, default_thresholds
+from posecheck.checks.registry import BY_ID, CHECKS, default_thresholds, headline_bands
 from posecheck.checks.steps import collect_steps
 from posecheck.landmarks import INDEX
 from posecheck.result import Analysis
@@ -75,7 +76,9 @@ class ContactMarks:
 
 @dataclasses.dataclass(frozen=True)
 class StanceMarks:
-    """What is drawn at the mid-stance frame (``frame``): the stance foot and ankle, the centre of
+    """What is drawn at the mid-stance frame (``frame``): the stance foot (``foot_px`` where it
+    meets the ground, ``contact_px`` midway between heel and toe tip, where the lean line
+    stands) and ankle, the centre of
     mass, the hip and the shoulder as the lean check reads them (each girdle's end on the
     camera's side: :func:`posecheck.kinematics.near_side_girdles`), with the step's lean against the
     vertical and the slope normal, trunk angle and waist bend, and their verdicts (the lean
@@ -83,6 +86,7 @@ class StanceMarks:
 
     frame: int
     foot_px: Point
+    contact_px: Point
     ankle_px: Point
     com_px: Point
     hip_px: Point
@@ -166,69 +170,38 @@ def _judged(finding: Finding | None, k: int) -> np.ndarray:
 
 def step_verdicts(finding: Finding | None, k: int, *,
                   baseline: Baseline | None = None) -> dict[str, tuple[str, ...]]:
-    """Each of ``k`` steps' verdicts by the check's rule and thresholds, keyed by what is drawn:
-    ``"step"`` for every check, and for the lean check also ``"line"`` (leaning back or far
-    forward) and ``"waist"`` (folding at the waist); ``unknown`` where the step is not judged."""
+    """Each of ``k`` steps' verdicts by the check's rule (its ``bands``, under the finding's
+    thresholds), keyed by what is drawn: ``"step"`` for every check, and for the lean check
+    also ``"line"`` (leaning back or far forward) and ``"waist"`` (folding at the waist);
+    ``unknown`` where the step is not judged."""
     if finding is None:
         return {"step": ("unknown",) * k}
-    t = _thresholds(finding)
-    values = finding.measure.per_step if len(finding.measure.per_step) == k else np.full(k, np.nan)
-    grade: Callable[[float], str]
-    if finding.check_id == "lean":
-        return _lean_verdicts(finding, k, t, baseline)
-    if finding.check_id == "knee":
-        def grade(v):
-            return grade_low(v, watch_below=t["watch_below_deg"], fix_below=t["fix_below_deg"])
-    elif finding.check_id == "landing":
-        def grade(v):
-            return grade_high(v, watch_above=t["watch_above_leg"], fix_above=t["fix_above_leg"])
-    elif finding.check_id == "arms":
-        def grade(v):
-            return grade_low(v, watch_below=t["watch_below_deg"], fix_below=t["fix_below_deg"])
-    elif finding.check_id == "cadence":
-        grade = _cadence_grader(t, baseline)
-    else:
-        return {"step": ("unknown",) * k}
     judged = _judged(finding, k)
-    return {"step": tuple(grade(float(v)) if ok else "unknown" for v, ok in zip(values, judged))}
+    if finding.check_id == "lean":
+        return _lean_verdicts(finding, k, judged, baseline)
+    bands = headline_bands(finding.check_id, _thresholds(finding), baseline)
+    if bands is None:
+        return {"step": ("unknown",) * k}
+    values = finding.measure.per_step if len(finding.measure.per_step) == k else np.full(k, np.nan)
+    return {"step": tuple(bands.grade(float(v)) if ok else "unknown"
+                          for v, ok in zip(values, judged))}
 
 
-def _cadence_grader(t: dict[str, float], baseline: Baseline | None) -> Callable[[float], str]:
-    if baseline is not None and math.isfinite(baseline.cadence_spm):
-        def grade(v):
-            change_pct = 100.0 * (v / baseline.cadence_spm - 1.0)
-            return grade_low(change_pct, watch_below=-t["watch_drop_pct"],
-                             fix_below=-t["fix_drop_pct"])
-        return grade
-
-    def grade(v):
-        return grade_low(v, watch_below=t["watch_below_spm"], fix_below=t["fix_below_spm"])
-    return grade
-
-
-def _lean_verdicts(finding: Finding, k: int, t: dict[str, float],
+def _lean_verdicts(finding: Finding, k: int, judged: np.ndarray,
                    baseline: Baseline | None) -> dict[str, tuple[str, ...]]:
     """The lean check's rule per step: waist first, then leaning back, then far forward."""
-    reference = t["reference_level_deg"]
-    if baseline is not None and math.isfinite(baseline.lean_vs_slope_normal_deg):
-        reference = baseline.lean_vs_slope_normal_deg
-    lean = _detail(finding, "lean_vs_slope_normal_deg", k)
+    t = _thresholds(finding)
+    line_bands, waist_bands = lean.bands(t, baseline), lean.waist_bands(t)
+    lean_deg = _detail(finding, "lean_vs_slope_normal_deg", k)
     waist = _detail(finding, "waist_bend_deg", k)
-    judged = _judged(finding, k)
     line, folded, step = [], [], []
     for j in range(k):
         if not judged[j]:
             line.append("unknown"), folded.append("unknown"), step.append("unknown")
             continue
-        behind = reference - lean[j]
-        back = grade_high(behind, watch_above=t["watch_back_deg"], fix_above=t["fix_back_deg"])
-        if back == "good" and -behind > t["watch_forward_deg"]:
-            back = "watch"
-        at_waist = grade_high(waist[j], watch_above=t["watch_waist_deg"],
-                              fix_above=t["fix_waist_deg"])
-        line.append(back)
-        folded.append(at_waist)
-        step.append(at_waist if at_waist != "good" else back)
+        line.append(line_bands.grade(float(lean_deg[j])))
+        folded.append(waist_bands.grade(float(waist[j])))
+        step.append(lean.judge(float(lean_deg[j]), float(waist[j]), t, baseline)[0])
     return {"step": tuple(step), "line": tuple(line), "waist": tuple(folded)}
 
 
@@ -354,14 +327,15 @@ def _contact(keypoints: np.ndarray, com: np.ndarray, frame: int, foot: str, arm_
 def _stance(keypoints: np.ndarray, com: np.ndarray, near: np.ndarray, frame: int, foot: str,
             j: int, values: dict, verdicts: dict) -> StanceMarks:
     lean = verdicts["lean"]
-    hip = shoulder = NO_POINT
+    hip = shoulder = contact = NO_POINT
     if 0 <= frame < len(keypoints):
+        contact = tuple(float(v) for v in kin.midfoot(keypoints[frame], foot))
         girdles = kin.near_side_girdles(keypoints[frame:frame + 1], near[frame:frame + 1])
         hip = tuple(float(v) for v in kin.hip_mid(girdles)[0])
         shoulder = tuple(float(v) for v in kin.shoulder_mid(girdles)[0])
     low, high = _body_box(keypoints, frame)
     return StanceMarks(
-        frame=frame, foot_px=_ground_contact(keypoints, frame, foot),
+        frame=frame, foot_px=_ground_contact(keypoints, frame, foot), contact_px=contact,
         ankle_px=_point(keypoints, frame, INDEX[f"{foot}_ankle"]), com_px=_point(com, frame),
         hip_px=hip, shoulder_px=shoulder,
         lean_vertical_deg=float(values["lean_vertical"][j]),

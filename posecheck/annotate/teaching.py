@@ -46,6 +46,10 @@ HOLD_S = 0.4  # real seconds a strike's marks stay up at most (see posecheck.ann
 FREEZE_S = 1.0  # coach mode: each moment held this long, time to read three or four numbers
 JPEG_QUALITY = 90  # stills: no visible artefacts around the thin lines and small text
 CONTACT_SHEET = "contact_sheet.jpg"
+# The contact sheet shows at most this many strikes, evenly spread over a longer clip: 12 rows
+# of 4 tiles, about 4000 px high; a 10-minute clip's 1,800 strikes would make a sheet of
+# 80,000 px, over JPEG's 65,535 and 700 MB in memory.
+SHEET_MAX_STRIKES = 48
 
 
 @dataclasses.dataclass(frozen=True)
@@ -191,7 +195,9 @@ class _StillMaker:
                 self.wanted.setdefault(frame, []).append(k)
         self.frames: dict[int, np.ndarray] = {}
         self.pending = set(range(len(plan.strikes)))
-        self.done: dict[int, tuple[KeyFrame, np.ndarray]] = {}  # record and contact-sheet tile
+        self.done: dict[int, KeyFrame] = {}
+        self.tiles: dict[int, np.ndarray] = {}  # contact-sheet tiles of the strikes it shows
+        self.on_sheet = sheet_strikes(len(plan.strikes))
         self.digits = max(2, len(str(len(plan.strikes))))
 
     @property
@@ -221,7 +227,9 @@ class _StillMaker:
         record = KeyFrame(number=strike.number, frame_index=strike.ic_frame,
                           time_s=strike.time_s, foot=strike.foot, path=path,
                           caption=caption_text(strike))
-        self.done[k] = record, sheet_tile(strike, pair)
+        self.done[k] = record
+        if k in self.on_sheet:
+            self.tiles[k] = sheet_tile(strike, pair)
         self.pending.discard(k)
         for f in frames:  # drop frames no pending strike still needs
             if f in self.frames and not any(k2 in self.pending for k2 in self.wanted.get(f, [])):
@@ -237,11 +245,22 @@ class _StillMaker:
         summary = [(f"{r.check_id} {r.text} {r.verdict if r.verdict != 'unknown' else '?'}",
                     VERDICT_RGB[r.verdict]) for r in self.plan.clip]
         count = len(records)
-        title = (f"{analysis.video.name} \u00b7 {count} foot strike{'s' if count != 1 else ''}"
+        shown = (f"{len(self.tiles)} of " if len(self.tiles) < count else "")
+        title = (f"{analysis.video.name} \u00b7 {shown}{count} foot "
+                 f"strike{'s' if count != 1 else ''}"
                  + (f" \u00b7 {self.plan.notice}" if self.plan.notice else ""))
-        sheet = contact_sheet([tile for _, tile in records], title=title, summary=summary)
+        sheet = contact_sheet([self.tiles[k] for k in sorted(self.tiles)], title=title,
+                              summary=summary)
         _save_jpeg(self.out_dir / CONTACT_SHEET, sheet)
-        return [record for record, _ in records]
+        return records
+
+
+def sheet_strikes(n_strikes: int, max_strikes: int = SHEET_MAX_STRIKES) -> set[int]:
+    """The strikes (0-based) the contact sheet shows: all, or ``max_strikes`` evenly spread
+    from the first to the last."""
+    if n_strikes <= max_strikes:
+        return set(range(n_strikes))
+    return {int(k) for k in np.round(np.linspace(0, n_strikes - 1, max_strikes))}
 
 
 def _save_jpeg(path: Path, rgb: np.ndarray) -> None:

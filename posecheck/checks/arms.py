@@ -19,13 +19,15 @@ steep than ``min_descent_deg`` the values are reported without a verdict.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
 from posecheck import kinematics as kin
 from posecheck.checks.accuracy import accuracy_of
-from posecheck.checks.context import (CheckContext, CheckInfo, counting_steps,
-                                      evidence_frames, grade_low, measure, too_few)
+from posecheck.checks.bands import Bands, low_is_fault
+from posecheck.checks.context import (Baseline, CheckContext, CheckInfo, counting_steps,
+                                      evidence_frames, measure, too_few)
 from posecheck.checks.finding import Finding
 from posecheck.landmarks import INDEX
 
@@ -103,6 +105,11 @@ def arm_values(ctx: CheckContext) -> dict[str, np.ndarray]:
     return out
 
 
+def bands(t: Mapping[str, float], baseline: Baseline | None = None) -> Bands:
+    """The verdict by shoulder abduction (``t``: the thresholds of :func:`check`)."""
+    return low_is_fault(watch_below=t["watch_below_deg"], fix_below=t["fix_below_deg"])
+
+
 def check(ctx: CheckContext, *, watch_below_deg: float = 10.0, fix_below_deg: float = 5.0,
           max_error_deg: float = 4.0, min_descent_deg: float = 3.0,
           min_steps: int = 2) -> Finding:
@@ -134,7 +141,8 @@ def check(ctx: CheckContext, *, watch_below_deg: float = 10.0, fix_below_deg: fl
                   "descents")
     if reason:
         return INFO.finding("unknown", m, reason, details=details, left_out=left_out)
-    verdict = grade_low(m.median, watch_below=watch_below_deg, fix_below=fix_below_deg)
-    return INFO.finding(verdict, m, f"abduction {m.median:.1f} deg over {m.n_steps} steps",
+    verdict = bands({"watch_below_deg": watch_below_deg,
+                     "fix_below_deg": fix_below_deg}).grade(m.value)
+    return INFO.finding(verdict, m, f"abduction {m.value:.1f} deg over {m.n_steps} steps",
                         details=details, left_out=left_out,
                         evidence_frames=evidence_frames(m, steps.ic_frame))

@@ -58,6 +58,7 @@ class CheckContext:
 
     @classmethod
     def from_gait(cls, gait: GaitAnalysis, baseline: Baseline | None = None) -> CheckContext:
+        gait = gait.seen_side_on()  # a turning camera's oblique view undone
         return cls(gait, collect_steps(gait), baseline)
 
     @property
@@ -82,15 +83,17 @@ def measure(id_: str, unit: str, per_step: np.ndarray, used: np.ndarray,
     return Measure(id_, unit, per_step, used, accuracy_of(id_), description, **fields)
 
 
-def counting_steps(steps: Steps, *extra: tuple[np.ndarray, str]) -> tuple[np.ndarray, dict]:
+def counting_steps(steps: Steps, *extra: tuple[np.ndarray, str],
+                   consistent: bool = True) -> tuple[np.ndarray, dict]:
     """(k,) mask of the steps that count and, by reason, how many were left out.
 
-    A step counts when its events are consistent (:attr:`Steps.problem`) and it passes each
-    ``(mask, reason)`` in ``extra`` (checked in order; the first failed reason is recorded)."""
+    A step counts when its events are consistent (:attr:`Steps.problem`; not asked when
+    ``consistent`` is False) and it passes each ``(mask, reason)`` in ``extra`` (checked in
+    order; the first failed reason is recorded)."""
     used = np.ones(len(steps), dtype=bool)
     reasons: Counter = Counter()
     for j, problem in enumerate(steps.problem):
-        if problem:
+        if problem and consistent:
             used[j] = False
             reasons[problem] += 1
             continue
@@ -102,27 +105,13 @@ def counting_steps(steps: Steps, *extra: tuple[np.ndarray, str]) -> tuple[np.nda
     return used, dict(reasons)
 
 
-def grade_low(value: float, *, watch_below: float, fix_below: float) -> str:
-    """good / watch / fix for a measure where low values are the fault."""
-    if value < fix_below:
-        return "fix"
-    return "watch" if value < watch_below else "good"
-
-
-def grade_high(value: float, *, watch_above: float, fix_above: float) -> str:
-    """good / watch / fix for a measure where high values are the fault."""
-    if value > fix_above:
-        return "fix"
-    return "watch" if value > watch_above else "good"
-
-
 def evidence_frames(m: Measure, frames: np.ndarray, *, count: int = 3) -> tuple[int, ...]:
     """Frames of the ``count`` counted steps whose values are nearest the median: the steps that
     show the finding as it is, not its outliers."""
     if m.n_steps == 0:
         return ()
     index = np.flatnonzero(m.used)
-    order = index[np.argsort(np.abs(m.per_step[index] - m.median), kind="stable")]
+    order = index[np.argsort(np.abs(m.per_step[index] - m.value), kind="stable")]
     return tuple(int(frames[j]) for j in sorted(order[:count]) if frames[j] >= 0)
 
 

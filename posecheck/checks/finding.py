@@ -16,6 +16,7 @@ import numpy as np
 from posecheck.gait.analysis import json_number
 
 VERDICTS = ("good", "watch", "fix", "unknown")
+SUMMARIES = ("median", "rate", "mean")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,7 +37,13 @@ class Accuracy:
 class Measure:
     """One measured quantity per step: ``per_step`` (k,) aligned with the clip's contacts (NaN
     where the step was not measured or left out), summarised over the steps that count
-    (``used`` (k,) bool): median, spread (interquartile range) and count."""
+    (``used`` (k,) bool): the clip's value, spread (interquartile range) and count.
+
+    The clip's value (:attr:`value`) is the median of the steps (``summary="median"``), robust
+    to a misplaced step; a rate of per-step times such as cadence takes ``"rate"``: the steps
+    counted over the time they span (the harmonic mean of the per-step rates), in which one
+    contact's timing error moves two neighbouring steps in opposite directions and cancels;
+    ``"mean"`` is the plain mean (a step time that agrees with that rate)."""
 
     id: str  # with its unit in the name: "knee_flexion_ic_deg"
     unit: str
@@ -45,8 +52,12 @@ class Measure:
     accuracy: Accuracy | None = None
     description: str = ""
     timing_uncertainty: float = math.nan  # 95% share of a step's error from event timing
+    summary: str = "median"  # how the clip's value is got from the steps: see SUMMARIES
 
     def __post_init__(self) -> None:
+        if self.summary not in SUMMARIES:
+            raise ValueError(f"Measure {self.id}: summary must be one of {SUMMARIES}, "
+                             f"got {self.summary!r}")
         per_step = np.asarray(self.per_step, dtype=float)
         used = np.asarray(self.used, dtype=bool)
         if per_step.ndim != 1 or used.shape != per_step.shape:
@@ -69,6 +80,18 @@ class Measure:
         return float(np.median(self.values)) if self.n_steps else math.nan
 
     @property
+    def value(self) -> float:
+        """The clip's value: by ``summary``, the median, the rate over the steps' time span, or
+        the mean (NaN with no step)."""
+        if not self.n_steps:
+            return math.nan
+        if self.summary == "rate":
+            return float(self.n_steps / np.sum(1.0 / self.values))
+        if self.summary == "mean":
+            return float(np.mean(self.values))
+        return self.median
+
+    @property
     def spread(self) -> float:
         """Interquartile range of the values that count (NaN with fewer than two)."""
         if self.n_steps < 2:
@@ -77,7 +100,8 @@ class Measure:
         return float(q75 - q25)
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "unit": self.unit, "value": json_number(self.median),
+        return {"id": self.id, "unit": self.unit, "value": json_number(self.value),
+                "summary": self.summary,
                 "spread": json_number(self.spread), "n_steps": self.n_steps,
                 "accuracy": self.accuracy.as_dict() if self.accuracy else None,
                 "description": self.description,
@@ -122,14 +146,14 @@ class Finding:
 
     @property
     def value(self) -> float:
-        return self.measure.median
+        return self.measure.value
 
     def as_dict(self) -> dict:
         """JSON-ready (NaN becomes None), the ``checks`` items of ``analysis.json``."""
         m = self.measure
         return {
             "id": self.check_id, "name": self.name, "verdict": self.verdict,
-            "value": json_number(m.median), "unit": m.unit, "measure": m.id,
+            "value": json_number(m.value), "unit": m.unit, "measure": m.id,
             "spread": json_number(m.spread), "n_steps": m.n_steps,
             "n_left_out": int(sum(self.left_out.values())), "left_out": dict(self.left_out),
             "accuracy": m.accuracy.as_dict() if m.accuracy else None,

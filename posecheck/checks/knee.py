@@ -10,10 +10,13 @@ knee angle error p90 22 deg on the far side against 13 deg on the near side, syn
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
-from posecheck.checks.context import (CheckContext, CheckInfo, counting_steps,
-                                      evidence_frames, grade_low, measure, too_few)
+from posecheck.checks.bands import Bands, low_is_fault
+from posecheck.checks.context import (Baseline, CheckContext, CheckInfo, counting_steps,
+                                      evidence_frames, measure, too_few)
 from posecheck.checks.finding import Finding
 from posecheck.kinematics import flexion_deg
 from posecheck.landmarks import INDEX
@@ -57,6 +60,11 @@ def knee_flexion_at_ic(ctx: CheckContext) -> np.ndarray:
     return out
 
 
+def bands(t: Mapping[str, float], baseline: Baseline | None = None) -> Bands:
+    """The verdict by knee flexion (``t``: the thresholds of :func:`check`)."""
+    return low_is_fault(watch_below=t["watch_below_deg"], fix_below=t["fix_below_deg"])
+
+
 def check(ctx: CheckContext, *, watch_below_deg: float = 15.0, fix_below_deg: float = 10.0,
           max_landing_deg: float = 45.0, min_steps: int = 2) -> Finding:
     values = knee_flexion_at_ic(ctx)
@@ -71,6 +79,7 @@ def check(ctx: CheckContext, *, watch_below_deg: float = 15.0, fix_below_deg: fl
     reason = ctx.not_running or too_few(m, min_steps)
     if reason:
         return INFO.finding("unknown", m, reason, left_out=left_out)
-    verdict = grade_low(m.median, watch_below=watch_below_deg, fix_below=fix_below_deg)
-    return INFO.finding(verdict, m, f"median {m.median:.1f} deg over {m.n_steps} near-leg landings",
+    verdict = bands({"watch_below_deg": watch_below_deg,
+                     "fix_below_deg": fix_below_deg}).grade(m.value)
+    return INFO.finding(verdict, m, f"median {m.value:.1f} deg over {m.n_steps} near-leg landings",
                         left_out=left_out, evidence_frames=evidence_frames(m, ctx.steps.ic_frame))

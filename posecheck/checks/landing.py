@@ -16,12 +16,14 @@ far foot is a guess in a side view; see :mod:`posecheck.checks.knee`).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
 from posecheck import kinematics as kin
-from posecheck.checks.context import (CheckContext, CheckInfo, counting_steps,
-                                      evidence_frames, grade_high, measure, too_few)
+from posecheck.checks.bands import Bands, high_is_fault
+from posecheck.checks.context import (Baseline, CheckContext, CheckInfo, counting_steps,
+                                      evidence_frames, measure, too_few)
 from posecheck.checks.finding import Finding
 from posecheck.landmarks import INDEX
 
@@ -71,6 +73,12 @@ def landing_values(ctx: CheckContext) -> dict[str, np.ndarray]:
     return out
 
 
+def bands(t: Mapping[str, float], baseline: Baseline | None = None) -> Bands:
+    """The verdict by the ankle's landing offset in leg lengths (``t``: the thresholds of
+    :func:`check`)."""
+    return high_is_fault(watch_above=t["watch_above_leg"], fix_above=t["fix_above_leg"])
+
+
 def check(ctx: CheckContext, *, watch_above_leg: float = 0.34, fix_above_leg: float = 0.40,
           min_steps: int = 2) -> Finding:
     steps, scale = ctx.steps, ctx.gait.scale
@@ -95,10 +103,11 @@ def check(ctx: CheckContext, *, watch_above_leg: float = 0.34, fix_above_leg: fl
     reason = ctx.not_running or too_few(m, min_steps)
     if reason:
         return INFO.finding("unknown", m, reason, details=details, left_out=left_out)
-    verdict = grade_high(m.median, watch_above=watch_above_leg, fix_above=fix_above_leg)
-    metres = details[0].median
+    verdict = bands({"watch_above_leg": watch_above_leg,
+                     "fix_above_leg": fix_above_leg}).grade(m.value)
+    metres = details[0].value
     where = f" ({metres * 100:.0f} cm)" if math.isfinite(metres) else ""
-    reason = (f"ankle lands {m.median:.2f} leg lengths{where} ahead of the centre of mass, "
-              f"shank {details[3].median:+.0f} deg; {m.n_steps} near-leg landings")
+    reason = (f"ankle lands {m.value:.2f} leg lengths{where} ahead of the centre of mass, "
+              f"shank {details[3].value:+.0f} deg; {m.n_steps} near-leg landings")
     return INFO.finding(verdict, m, reason, details=details, left_out=left_out,
                         evidence_frames=evidence_frames(m, steps.ic_frame))

@@ -1,8 +1,10 @@
 """The coaching checks, one module each, in the order a coach reviews them, and how they run.
 
 Each check module holds ``INFO`` (:class:`~posecheck.checks.context.CheckInfo`: id, name, what
-it measures, why it matters, the cues, the source of every threshold) and ``check(ctx, *,
-thresholds...)`` returning a :class:`~posecheck.checks.finding.Finding`. Thresholds are the
+it measures, why it matters, the cues, the source of every threshold), ``check(ctx, *,
+thresholds...)`` returning a :class:`~posecheck.checks.finding.Finding`, and ``bands(thresholds,
+baseline)``: its verdict by the headline value (:mod:`posecheck.checks.bands`), the one place
+its rule is written. Thresholds are the
 keyword parameters of ``check``; their defaults are the published ones, and a TOML file
 (``--checks-config``) may change them (:mod:`posecheck.checks.config`).
 """
@@ -11,9 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+from collections.abc import Mapping
 from types import ModuleType
 
 from posecheck.checks import arms, cadence, knee, landing, lean
+from posecheck.checks.bands import Bands
 from posecheck.checks.context import Baseline, CheckContext
 from posecheck.checks.finding import Finding
 from posecheck.gait.analysis import GaitAnalysis
@@ -27,6 +31,20 @@ def default_thresholds(module: ModuleType) -> dict[str, float]:
     """The keyword parameters of a check's ``check`` function with their defaults."""
     parameters = inspect.signature(module.check).parameters.values()
     return {p.name: p.default for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
+
+
+def headline_bands(check_id: str, thresholds: Mapping[str, float],
+                   baseline: Baseline | None = None) -> Bands | None:
+    """The verdict bands of a check's headline measure under ``thresholds`` (a finding's
+    ``thresholds``: every keyword of its ``check``), or None for an unknown check id or
+    thresholds that lack one the rule needs."""
+    module = BY_ID.get(check_id)
+    if module is None:
+        return None
+    try:
+        return module.bands(thresholds, baseline)
+    except KeyError:
+        return None
 
 
 def run_checks(gait: GaitAnalysis, *, thresholds: dict[str, dict[str, float]] | None = None,

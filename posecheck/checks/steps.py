@@ -18,6 +18,7 @@ from posecheck import landmarks as lm
 from posecheck.gait.analysis import GaitAnalysis
 
 
+EDGE_PROBLEM = "at the clip's edge"  # Steps.problem of a contact too near either end
 #: Hips, knees and ankles: the landmarks a step's measures need at its contact.
 LEG_JOINTS = [lm.LEFT_HIP, lm.RIGHT_HIP, lm.LEFT_KNEE, lm.RIGHT_KNEE, lm.LEFT_ANKLE,
               lm.RIGHT_ANKLE]
@@ -99,13 +100,14 @@ def _nearest_frame(time_s: np.ndarray, t: float) -> int:
 
 def collect_steps(gait: GaitAnalysis, *,
                   edge_frames: int = 2,  # the low-pass filter is least sure at the ends
+                  edge_s: float = 0.1,  # and a contact is confirmed by the frames after it
                   ) -> Steps:
     """Each contact of ``gait`` with its samples and consistency (see :class:`Steps`).
 
-    A step's events are inconsistent (``problem``) when its IC lies within ``edge_frames`` of
-    the clip's ends, the runner was not found around it, or its times are not those of a
-    running step (:func:`posecheck.gait.plausibility.check_steps`: contact time, negative
-    flight, step time off its neighbours').
+    A step's events are inconsistent (``problem``) when its IC lies within ``edge_frames`` or
+    ``edge_s`` (whichever is more) of the clip's ends, the runner was not found around it, or
+    its times are not those of a running step (:func:`posecheck.gait.plausibility.check_steps`:
+    contact time, negative flight, step time off its neighbours').
     """
     seq, events = gait.forward, gait.events
     t = seq.time_s
@@ -124,10 +126,11 @@ def collect_steps(gait: GaitAnalysis, *,
     near = np.array([f >= 0 and sides[f] == foot for f, foot in zip(ic_frame, events.foot)],
                     dtype=bool)
     problems = []
+    edge = max(edge_frames, int(math.ceil(edge_s * seq.fps))) if seq.fps > 0 else edge_frames
     for j in range(k):
         frame = ic_frame[j]
-        if frame < edge_frames or frame > len(t) - 1 - edge_frames:
-            problems.append("at the clip's edge")
+        if frame < edge or frame > len(t) - 1 - edge:
+            problems.append(EDGE_PROBLEM)
         elif not np.isfinite(keypoints_ic[j][LEG_JOINTS]).all():
             problems.append("legs not found at the contact")
         else:

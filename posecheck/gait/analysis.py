@@ -7,10 +7,12 @@ import math
 
 import numpy as np
 
+from posecheck import kinematics as kin
 from posecheck.errors import PosecheckError
 from posecheck.gait.com import CentreOfMass, centre_of_mass
 from posecheck.gait.direction import Direction, detect_direction, mirror_to_forward
 from posecheck.gait.events import GaitEvents, detect_events
+from posecheck.gait.pan import PanView, pan_view, side_on
 from posecheck.gait.plausibility import (StepCheck, cadence_cross_check, check_steps,
                                          rhythm_cadence_spm, view_off_side_deg)
 from posecheck.gait.running import GaitMode, classify_gait
@@ -55,6 +57,7 @@ class GaitAnalysis:
     near: np.ndarray  # (n,) the side facing the camera per frame, "left"/"right"
     cadence_issue: str = ""
     cadence_note: str = ""
+    pan: PanView | None = None  # a turning camera's yaw per frame (posecheck.gait.pan)
 
     @property
     def is_running(self) -> bool:
@@ -64,6 +67,23 @@ class GaitAnalysis:
         """A copy with other foot events (e.g. a synthetic clip's true ones), and the steps,
         cadence and running-or-walking that follow from them."""
         return dataclasses.replace(self, **_from_events(events, self.rhythm_cadence_spm))
+
+    def seen_side_on(self) -> GaitAnalysis:
+        """A copy whose positions (``forward``, ``com``, and the scale read from them) are as
+        seen side-on from the closest point when a turning camera saw the runner obliquely
+        (:func:`posecheck.gait.pan.side_on`); this analysis itself when it did not. What the
+        checks measure; drawings on the video keep the picture's own positions."""
+        if self.pan is None or not self.pan.applied:
+            return self
+        kp = self.forward.keypoints_px
+        pivot = kin.hip_mid(kp)
+        forward = self.forward.replace(keypoints_px=side_on(kp, pivot, self.pan))
+        com = dataclasses.replace(
+            self.com, com_px=side_on(self.com.com_px, pivot, self.pan),
+            segments_px=side_on(self.com.segments_px, pivot, self.pan))
+        height = self.scale.height_m if math.isfinite(self.scale.height_m) else None
+        return dataclasses.replace(self, forward=forward, com=com,
+                                   scale=estimate_scale(forward, height_m=height))
 
     @property
     def com_image_px(self) -> np.ndarray:
@@ -110,7 +130,14 @@ def analyze_gait(seq: PoseSequence, *, height_m: float | None = None,
         # toe-off is read along the ground normal: redo it with the slope as seen in the image
         events = detect_events(forward, ground_slope_deg=slope.deg + camera_roll_deg)
     rhythm = rhythm_cadence_spm(forward)
+    pan = None
+    if camera == "pan":  # given, or the background moves (posecheck.analyze): not a treadmill
+        steps = np.diff(events.ic_s)
+        stride_s = (2 * float(np.median(steps)) if len(steps)
+                    else 120.0 / rhythm if rhythm > 0 else math.nan)
+        pan = pan_view(forward, stride_s=stride_s)
     return GaitAnalysis(
+        pan=pan,
         forward=forward, direction=direction, com=centre_of_mass(forward, sex=sex),
         near=near_side(forward),
         slope=slope, scale=scale, rhythm_cadence_spm=rhythm,

@@ -96,7 +96,8 @@ def rhythm_cadence_spm(seq: PoseSequence, *,
     separation = (kp[:, lm.LEFT_ANKLE, 0] - kp[:, lm.RIGHT_ANKLE, 0]) / leg_px
     good = np.isfinite(separation)
     fps = seq.fps
-    shortest = int(np.floor(120.0 / max_spm * fps))  # a stride is two steps
+    # a stride is two steps; at least one frame (a lag of 0 is no period), even at 1-2 fps
+    shortest = max(1, int(np.floor(120.0 / max_spm * fps)))
     longest = int(np.ceil(120.0 / min_spm * fps))
     if good.sum() < 2 * shortest + 2:
         return math.nan

@@ -18,6 +18,7 @@ import base64
 import dataclasses
 import datetime
 import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -95,22 +96,30 @@ def write_report(analysis: Analysis, path: str | Path, *,
                  key_frames: Sequence[KeyFrameLike] = (),
                  embed_video_max_mb: float = 25.0,  # a phone clip's annotated minute; the
                  # page grows by 4/3 of the video (base64) and still opens quickly
+                 embed_key_frames_max_mb: float = 25.0,  # about 200 stills: 100 steps of a
+                 # side; those past it (a clip of minutes) are linked from key_frames/
                  ) -> Path:
     """Write the report of ``analysis`` to ``path`` (an ``.html`` file) and return ``path``.
 
     ``video_name``: the annotated video, a file name relative to the report's folder (None: no
     video). It is carried inside the page when at most ``embed_video_max_mb`` megabytes, else
     linked by its relative name (the page says it must stay beside the report). ``key_frames``:
-    stills to show (:class:`KeyFrameLike`), carried inside the page."""
+    stills to show (:class:`KeyFrameLike`), carried inside the page up to
+    ``embed_key_frames_max_mb`` megabytes, the rest linked by their paths relative to the page.
+
+    The page is written as it is made: the files it carries are base64-encoded into it chunk by
+    chunk, so the memory it takes does not grow with the video or the number of key frames."""
     path = Path(path)
     view = _View.of(analysis)
+    embeds = _Embeds(path.parent)
     body = "\n".join([
         _header(view),
         '<main>',
         _summary(view),
         _warnings(view),
         _cards(view),
-        _media(view, path.parent, video_name, key_frames, embed_video_max_mb * MB),
+        _media(view, embeds, video_name, key_frames, embed_video_max_mb * MB,
+               embed_key_frames_max_mb * MB),
         _time_plots(view),
         _step_table(view),
         _settings(view),
@@ -118,8 +127,39 @@ def write_report(analysis: Analysis, path: str | Path, *,
         '</main>',
     ])
     document = page(f"{view.clip} – posecheck report", body, script=SCRIPT)
-    path.write_text(document, encoding="utf-8")
+    embeds.write(document, path)
     return path
+
+
+class _Embeds:
+    """Files to carry inside the page as ``data:`` URIs: :meth:`uri` gives a placeholder for
+    the page's markup, :meth:`write` writes the page with each placeholder replaced by the
+    file's base64, read and encoded in chunks (never the whole file in memory)."""
+
+    CHUNK_BYTES = 3 * 256 * 1024  # a multiple of 3: base64 of chunks joins into the whole's
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: list[tuple[Path, str]] = []
+
+    def uri(self, file: Path, mime: str) -> str:
+        """A placeholder for ``data:MIME;base64,...`` of ``file`` (NUL never occurs in the
+        page's escaped markup)."""
+        self.files.append((file, mime))
+        return f"\0embed{len(self.files) - 1}\0"
+
+    def write(self, document: str, path: Path) -> None:
+        parts = document.split("\0")
+        with open(path, "w", encoding="utf-8") as out:
+            for k, part in enumerate(parts):
+                if k % 2 == 0:
+                    out.write(part)
+                    continue
+                file, mime = self.files[int(part.removeprefix("embed"))]
+                out.write(f"data:{mime};base64,")
+                with open(file, "rb") as source:
+                    while chunk := source.read(self.CHUNK_BYTES):
+                        out.write(base64.b64encode(chunk).decode("ascii"))
 
 
 # ---- what the sections read ----------------------------------------------------------------
@@ -263,7 +303,7 @@ def _left_out(f: Finding) -> str:
 def _details_table(f: Finding) -> str:
     rows = "".join(
         f'<tr><td class="text">{esc(d.description or d.id)}</td>'
-        f'<td>{esc(number(d.median, d.unit))}</td><td>{esc(number(d.spread, d.unit))}</td>'
+        f'<td>{esc(number(d.value, d.unit))}</td><td>{esc(number(d.spread, d.unit))}</td>'
         f'<td>{d.n_steps}</td></tr>' for d in f.details)
     thresholds = ", ".join(f"{esc(k)} = {esc(f'{v:g}' if isinstance(v, float) else v)}"
                            for k, v in f.thresholds.items())
@@ -280,7 +320,7 @@ def _details_table(f: Finding) -> str:
 def _card(view: _View, f: Finding) -> str:
     m = f.measure
     unknown = f.verdict == "unknown"
-    value = number(m.median, m.unit)
+    value = number(m.value, m.unit)
     figure = plots.per_step_figure(f, view.analysis.gait.events.foot
                                    if view.analysis.gait is not None else (),
                                    baseline=view.analysis.options.baseline)
@@ -335,17 +375,17 @@ def _cards(view: _View) -> str:
 
 # ---- video and key frames ------------------------------------------------------------------
 
-def _video(view: _View, folder: Path, video_name: str | None, max_bytes: float) -> str:
+def _video(view: _View, embeds: _Embeds, video_name: str | None, max_bytes: float) -> str:
     if video_name is None:
         return '<p class="note">No video goes with this report.</p>'
-    file = folder / video_name
+    file = embeds.folder / video_name
     if not file.is_file():
         return (f'<p class="note">The annotated video ({esc(video_name)}) was not found beside '
                 'this report.</p>')
     size = file.stat().st_size
     mime = VIDEO_TYPES.get(file.suffix.lower(), "video/mp4")
     if size <= max_bytes:
-        src = f"data:{mime};base64,{base64.b64encode(file.read_bytes()).decode('ascii')}"
+        src = embeds.uri(file, mime)
         note = "The annotated video is inside this page."
     else:
         src = esc(quote(Path(video_name).as_posix()))
@@ -367,37 +407,50 @@ def _video(view: _View, folder: Path, video_name: str | None, max_bytes: float) 
             '"show me" time to see that moment.</p>')
 
 
-def _key_frames(view: _View, key_frames: Sequence[KeyFrameLike]) -> str:
-    figures, missing = [], 0
+def _key_frames(view: _View, embeds: _Embeds, key_frames: Sequence[KeyFrameLike],
+               max_bytes: float) -> str:
+    figures, missing, linked, carried = [], 0, 0, 0
     for kf in key_frames:
         file = Path(kf.path)
         if not file.is_file():
             missing += 1
             continue
-        data = base64.b64encode(file.read_bytes()).decode("ascii")
+        size = file.stat().st_size
+        if carried + size <= max_bytes:
+            src = embeds.uri(file, "image/jpeg")
+            carried += size
+        else:
+            src = esc(quote(Path(os.path.relpath(file, embeds.folder)).as_posix()))
+            linked += 1
         t = view.video_time(int(kf.frame_index))
         if not math.isfinite(t):
             t = float(kf.time_s)
         foot = f" · {esc(kf.foot)} foot" if kf.foot else ""
         figures.append(
             f'<figure data-seek="{t:.4f}" tabindex="0" title="show this frame in the video">'
-            f'<img src="data:image/jpeg;base64,{data}" alt="{esc(kf.caption)}">'
+            f'<img src="{src}" alt="{esc(kf.caption)}">'
             f'<figcaption><strong>{esc(kf.caption)}</strong><br><span class="note">frame '
             f'{int(kf.frame_index)} · {esc(seconds_label(float(kf.time_s)))}{foot}</span>'
             '</figcaption></figure>')
     note = (f'<p class="note">{missing} key frame{"s" if missing != 1 else ""} could not be '
             'read.</p>' if missing else "")
+    if linked:
+        note += (f'<p class="note">{linked} of the key frames (over the {max_bytes / MB:.0f} MB '
+                 'carried inside a page) are shown from the key_frames folder: keep it beside '
+                 'this report.</p>')
     if not figures:
         return f'<p class="note">No key frames were made for this clip.</p>{note}'
     return f'<div class="gallery">{"".join(figures)}</div>{note}'
 
 
-def _media(view: _View, folder: Path, video_name: str | None,
-           key_frames: Sequence[KeyFrameLike], max_bytes: float) -> str:
+def _media(view: _View, embeds: _Embeds, video_name: str | None,
+           key_frames: Sequence[KeyFrameLike], max_video_bytes: float,
+           max_key_frame_bytes: float) -> str:
     return (
         '<section id="video"><h2>The video and key frames</h2><div class="media">'
-        f'<div>{_video(view, folder, video_name, max_bytes)}</div>'
-        f'<div id="key-frames">{_key_frames(view, key_frames)}</div></div></section>'
+        f'<div>{_video(view, embeds, video_name, max_video_bytes)}</div>'
+        f'<div id="key-frames">{_key_frames(view, embeds, key_frames, max_key_frame_bytes)}'
+        '</div></div></section>'
     )
 
 

@@ -25,6 +25,7 @@ from matplotlib.lines import Line2D
 
 from posecheck.checks.context import Baseline
 from posecheck.checks.finding import Finding
+from posecheck.checks.registry import headline_bands
 from posecheck.gait.analysis import GaitAnalysis
 from posecheck.report.page import FOOT_RGB, VERDICT_RGB
 from posecheck.report.signals import FEET, TimeSignals, knee_flexion_series
@@ -80,36 +81,12 @@ def _figure(width_in: float, height_in: float, rows: int = 1) -> tuple[Figure, l
 
 def verdict_zones(finding: Finding, baseline: Baseline | None = None
                   ) -> list[tuple[float, float, str]]:
-    """(low, high, verdict) bands of the headline value from the finding's thresholds, for
-    drawing: ``watch_below_*``/``fix_below_*`` (low values are the fault),
-    ``watch_above_*``/``fix_above_*`` (high values are), the lean's bands around its level
-    reference and the cadence's drop against a level run. Empty when the thresholds say
-    nothing about the headline value. The verdict itself is the check's (the lean's waist
+    """(low, high, verdict) bands of the headline value, for drawing: the check's own rule
+    (:func:`posecheck.checks.registry.headline_bands`) under the finding's thresholds. Empty
+    when the finding carries no thresholds. The verdict itself is the check's (the lean's waist
     bend, for one, is judged on another measure)."""
-    th = finding.thresholds
-    inf = math.inf
-    if finding.check_id == "lean" and "reference_level_deg" in th:
-        ref = th["reference_level_deg"]
-        if baseline is not None and math.isfinite(baseline.lean_vs_slope_normal_deg):
-            ref = baseline.lean_vs_slope_normal_deg
-        back_fix, back_watch = ref - th["fix_back_deg"], ref - th["watch_back_deg"]
-        forward = ref + th["watch_forward_deg"]
-        return [(-inf, back_fix, "fix"), (back_fix, back_watch, "watch"),
-                (back_watch, forward, "good"), (forward, inf, "watch")]
-    if (finding.check_id == "cadence" and baseline is not None
-            and math.isfinite(baseline.cadence_spm) and "watch_drop_pct" in th):
-        watch = baseline.cadence_spm * (1 - th["watch_drop_pct"] / 100)
-        fix = baseline.cadence_spm * (1 - th["fix_drop_pct"] / 100)
-        return [(-inf, fix, "fix"), (fix, watch, "watch"), (watch, inf, "good")]
-    below = {k.split("_", 1)[0]: v for k, v in th.items() if "_below_" in k}
-    above = {k.split("_", 1)[0]: v for k, v in th.items() if "_above_" in k}
-    if {"watch", "fix"} <= below.keys():
-        return [(-inf, below["fix"], "fix"), (below["fix"], below["watch"], "watch"),
-                (below["watch"], inf, "good")]
-    if {"watch", "fix"} <= above.keys():
-        return [(-inf, above["watch"], "good"), (above["watch"], above["fix"], "watch"),
-                (above["fix"], inf, "fix")]
-    return []
+    bands = headline_bands(finding.check_id, finding.thresholds, baseline)
+    return bands.as_tuples() if bands is not None else []
 
 
 def _zone_limits(zones: list[tuple[float, float, str]]) -> list[float]:
@@ -164,8 +141,8 @@ def per_step_figure(finding: Finding, feet: tuple[str, ...], *,
             else:
                 ax.plot(steps[j], values[j], "o", ms=6.5, mfc="white", mec=GREY, mew=1.3,
                         zorder=3)
-        if math.isfinite(m.median):
-            ax.axhline(m.median, color=INK, lw=1.1, ls="--", zorder=2)
+        if math.isfinite(m.value):
+            ax.axhline(m.value, color=INK, lw=1.1, ls="--", zorder=2)
         ax.set_ylim(low, high)
         ax.set_xlim(0.4, len(values) + 0.6)
         ax.set_xticks(steps if len(steps) <= 16 else steps[:: math.ceil(len(steps) / 16)])

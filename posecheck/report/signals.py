@@ -29,12 +29,14 @@ FEET = ("left", "right")
 @dataclasses.dataclass(frozen=True, eq=False)
 class TimeSignals:
     """``time_s`` (n,) seconds; ``knee_flexion_deg`` and ``foot_offset_leg`` per foot (n,);
-    ``lean_deg`` (n,) whole-body lean from the stance ankle to the centre of mass, NaN outside a
-    contact; ``trunk_deg`` (n,) hip midpoint to shoulder midpoint (each girdle read at its near
-end, as the lean check reads it). Both angles are forward
+    ``lean_deg`` (n,) whole-body lean from the stance foot's contact point (midfoot) to the
+    centre of mass, NaN outside a contact; ``trunk_deg`` (n,) hip midpoint to shoulder midpoint
+    (each girdle read at its near end, as the lean check reads it). Both angles are forward
     positive and measured against ``lean_reference`` (``"slope normal"`` when the slope is
     known, else ``"vertical"``). ``stance_foot`` (n,) the foot on the ground (``""`` in
-    flight). ``foot_offset_leg``: the ankle ahead of the centre of mass, in leg lengths."""
+    flight). ``foot_offset_leg``: the ankle ahead of the centre of mass, in leg lengths. All
+    are read as the checks read them: seen side-on (a panning camera's oblique view undone,
+    :meth:`~posecheck.gait.analysis.GaitAnalysis.seen_side_on`)."""
 
     time_s: np.ndarray
     knee_flexion_deg: dict[str, np.ndarray]
@@ -66,6 +68,7 @@ def stance_foot(gait: GaitAnalysis) -> np.ndarray:
 
 def time_signals(gait: GaitAnalysis) -> TimeSignals:
     """The report's per-frame signals of one gait analysis (see :class:`TimeSignals`)."""
+    gait = gait.seen_side_on()
     seq = gait.forward
     kp, com = seq.keypoints_px, gait.com.com_px
     slope = gait.slope.deg
@@ -75,7 +78,7 @@ def time_signals(gait: GaitAnalysis) -> TimeSignals:
     lean = np.full(seq.n_frames, np.nan)
     for foot in FEET:
         here = standing == foot
-        lean[here] = kin.tilt_from_vertical_deg(kp[here, INDEX[f"{foot}_ankle"]], com[here])
+        lean[here] = kin.tilt_from_vertical_deg(kin.midfoot(kp[here], foot), com[here])
     girdles = kin.near_side_girdles(kp, gait.near)  # as the lean check reads the trunk
     trunk = kin.tilt_from_vertical_deg(kin.hip_mid(girdles), kin.shoulder_mid(girdles))
     leg_px = gait.scale.leg_length_px

@@ -12,12 +12,15 @@ same ``n_clips`` and ``seed`` always give the same matrix.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from scipy.stats import qmc
 
 from posecheck.errors import PosecheckError
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.gait import GaitParams
+from posecheck.synth.presets import PRESETS, preset_params
 from posecheck.synth.timing import REALISTIC_STEP_TIME_CV
 
 #: GaitParams field -> (low, high) drawn uniformly (by strata). Sources: the domain brief
@@ -89,6 +92,58 @@ def technique_matrix(n_clips: int, *, seed: int = 0) -> list[ClipSpec]:
         else:
             raise PosecheckError(f"no reachable technique drawn for matrix clip {i}")
     return specs
+
+
+#: GaitParams field -> half-width of the uniform jitter a preset clip gets around its preset
+#: (:func:`preset_matrix`): runners following one technique still differ. Each stays clear of
+#: the checks' thresholds for every preset (e.g. knee 20 +/- 3 deg against "watch" below 15,
+#: braking 6 +/- 3 against "fix" below 10), so the designed verdict is not in doubt.
+PRESET_JITTER: dict[str, float] = {
+    "lean_deg": 2.0, "waist_bend_deg": 2.0, "knee_flexion_ic_deg": 3.0, "foot_strike_deg": 3.0,
+    "cadence_spm": 4.0, "speed_mps": 0.2, "shoulder_abduction_deg": 3.0,
+}
+PRESET_DOWNHILL_DEG = (-10.0, -6.0)  # slopes drawn for the downhill presets
+STATIC_PRESET_PATH_M = 9.0  # two strides and more in view of a tripod (5 m gives too few)
+
+
+def preset_matrix(n_rounds: int, *, presets: tuple[str, ...] | None = None) -> list[ClipSpec]:
+    """Clips of the named presets (:data:`posecheck.synth.presets.PRESETS` by default), each
+    jittered by :data:`PRESET_JITTER` and, downhill, put on a slope drawn from
+    :data:`PRESET_DOWNHILL_DEG` with the lean turned with it (the lean against the slope normal
+    is the preset's). A round is the full factorial of presets x cameras x directions x frame
+    rates (32 clips for the four presets). Seeds are unique over the matrix and share the round
+    number's parity, so :func:`split` puts even rounds in the tuning half and odd rounds in the
+    held-out half. Deterministic for (n_rounds, presets)."""
+    names = tuple(presets or PRESETS)
+    specs = []
+    for r in range(n_rounds):
+        rng = np.random.default_rng(1000 + r)
+        for index in range(len(names) * 8):
+            name = names[index % len(names)]
+            combo = index // len(names)
+            base = PRESETS[name]
+            values = {k: v + rng.uniform(-PRESET_JITTER[k], PRESET_JITTER[k])
+                      if k in PRESET_JITTER else v for k, v in base.items()}
+            values.update({k: base.get(k, _default(k)) + rng.uniform(-w, w)
+                           for k, w in PRESET_JITTER.items() if k not in base})
+            if base["slope_deg"] < 0:
+                slope = float(rng.uniform(*PRESET_DOWNHILL_DEG))
+                values["lean_deg"] += base["slope_deg"] - slope  # same lean to the slope normal
+                values["slope_deg"] = slope
+            gait = preset_params(name, **values, step_time_cv=REALISTIC_STEP_TIME_CV)
+            camera = CAMERAS[combo % 2]
+            seconds = PAN_SECONDS if camera == "pan" else round(
+                STATIC_PRESET_PATH_M / gait.speed_mps, 2)
+            # seed: odd rounds odd, even rounds even, unique over the matrix
+            seed = 2 * (index * n_rounds + r // 2) + r % 2
+            specs.append(ClipSpec(gait=gait, preset=name, direction=DIRECTIONS[(combo >> 1) % 2],
+                                  camera=camera, fps=FRAME_RATES[(combo >> 2) % 2], width=1280,
+                                  height=720, seconds=seconds, seed=seed))
+    return specs
+
+
+def _default(field: str) -> float:
+    return next(f.default for f in dataclasses.fields(GaitParams) if f.name == field)
 
 
 def split(specs: list[ClipSpec]) -> tuple[list[ClipSpec], list[ClipSpec]]:

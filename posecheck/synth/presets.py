@@ -1,12 +1,15 @@
 """Named synthetic runners: the technique each preset shows and why its numbers were chosen.
 
 Every value is a :class:`posecheck.synth.gait.GaitParams` field. Slopes are -8 deg (a 14 %
-descent) for the downhill presets. Whole-body lean is measured from the stance ankle at
-mid-contact, so a level runner with a neutral trunk already "leans" several degrees (the CoM has
-moved ahead of the ankle by mid-contact: level-good reads 9 deg). "Good" downhill running keeps
-that posture relative to the ground, turned with the slope: its lean against the slope normal
-equals the level lean against gravity (9 deg), which is what "perpendicular to the slope" means
-for this measure. Leaning back and folding at the waist are judged against that reference.
+descent) for the downhill presets. The gait's ``lean_deg`` is the line from the stance ankle to
+the CoM at mid-contact, so a level runner with a neutral trunk already "leans" several degrees
+(the CoM has moved ahead of the ankle by mid-contact: level-good has 9 deg). "Good" downhill
+running keeps that posture relative to the ground, turned with the slope: its lean against the
+slope normal equals the level lean against gravity, which is what "perpendicular to the slope"
+means for this measure. Leaning back and folding at the waist are judged against that
+reference. The lean check reads the same line from the foot's contact point (midway between
+heel and toe tip, a few centimetres ahead of the ankle): level-good reads 4.35 deg there, and
+downhill-good 4.3 against the slope normal.
 """
 
 from __future__ import annotations
@@ -39,6 +42,22 @@ PRESETS: dict[str, dict[str, float]] = {
                                 cadence_spm=175.0, duty_factor=0.31, knee_flexion_mid_deg=48.0,
                                 knee_flexion_to_deg=28.0, foot_strike_deg=10.0,
                                 shoulder_abduction_deg=10.0),
+}
+
+
+#: The verdicts each preset is designed to get, per check (the checks' default thresholds; the
+#: arm verdict is withheld from video and left out). ``"lean": ("fix", "waist")`` also asks the
+#: lean finding's pattern: a fold at the waist told apart from a lean. Checks not listed are not
+#: part of the preset's design (the braking runner's 162 steps/min is neither here nor there).
+DESIGNED_VERDICTS: dict[str, dict[str, tuple[str, str | None]]] = {
+    "level-good": {"lean": ("good", "ankles"), "knee": ("good", None),
+                   "landing": ("good", None), "cadence": ("good", None)},
+    "downhill-good": {"lean": ("good", "ankles"), "knee": ("good", None),
+                      "landing": ("good", None), "cadence": ("good", None)},
+    "downhill-braking": {"lean": ("fix", "back"), "knee": ("fix", None),
+                         "landing": ("fix", None)},
+    "downhill-waist-bend": {"lean": ("fix", "waist"), "knee": ("good", None),
+                            "landing": ("good", None)},
 }
 
 

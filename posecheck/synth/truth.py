@@ -62,8 +62,11 @@ from posecheck.validation.mocap import ContactTruth
 FORMAT_VERSION = 1
 
 METRIC_DEFINITIONS = {
-    "whole_body_lean_deg": "mid-contact: stance ankle to CoM against vertical, forward positive",
-    "whole_body_lean_vs_slope_normal_deg": "the same line against the slope normal "
+    "whole_body_lean_deg": "mid-contact: stance foot's contact point (midway between heel and "
+    "toe tip) to CoM against vertical, forward positive",
+    "lean_from_ankle_deg": "mid-contact: stance ankle to CoM against vertical (the gait's "
+    "lean_deg)",
+    "whole_body_lean_vs_slope_normal_deg": "the whole-body lean against the slope normal "
     "(lean + slope_deg); negative is behind perpendicular to the slope",
     "trunk_angle_deg": "mid-contact: hip midpoint to shoulder midpoint against vertical",
     "lower_body_angle_deg": "mid-contact: stance ankle to hip midpoint against vertical",
@@ -199,8 +202,9 @@ def clip_steps(gait: Gait, time_s: np.ndarray, timing: StepTiming) -> list[dict[
 
 
 def realised_step_metrics(steps: list[dict[str, Any]], duration_s: float) -> dict[str, float]:
-    """The clip's own timing metrics, as a clip-level summary of its steps (median over the
-    steps whose contact and next contact both fall inside the clip, 0..``duration_s``): what a
+    """The clip's own timing metrics, as a clip-level summary of its steps (over the steps whose
+    contact and next contact both fall inside the clip, 0..``duration_s``: cadence the steps
+    counted over their time, step time their mean, the others the median): what a
     perfect detector would report for this clip. With step-to-step variability they differ from
     the nominal values of :func:`true_metrics` by the luck of the few steps a clip holds."""
     inside = [s for s in steps if 0.0 <= s["ic_s"] and s["ic_s"] + s["step_time_s"] <= duration_s]
@@ -213,8 +217,8 @@ def realised_step_metrics(steps: list[dict[str, Any]], duration_s: float) -> dic
                                                          math.nan) for s in inside])
     duty = contact / stride
     return {
-        "cadence_spm": float(np.median(60.0 / step)),
-        "step_time_s": float(np.median(step)),
+        "cadence_spm": float(60.0 * len(step) / step.sum()),  # the steps over their time
+        "step_time_s": float(np.mean(step)),
         "contact_time_s": float(np.median(contact)),
         "flight_time_s": float(np.median([s["flight_time_s"] for s in inside])),
         "duty_factor": float(np.nanmedian(duty)) if np.isfinite(duty).any() else math.nan,
@@ -235,7 +239,8 @@ def true_metrics(gait: Gait) -> dict[str, float]:
         return 0.5 * (point(pose, f"left_{name}") + point(pose, f"right_{name}"))[:2]
 
     ankle_mid = point(mid, "right_ankle")[:2]
-    lean = math.degrees(angle_from_up(mid.com_m[:2] - ankle_mid))
+    contact = 0.5 * (point(mid, "right_heel") + point(mid, "right_foot_index"))[:2]
+    lean = math.degrees(angle_from_up(mid.com_m[:2] - contact))
     trunk = math.degrees(angle_from_up(mid2(mid, "shoulder") - mid2(mid, "hip")))
     lower = math.degrees(angle_from_up(mid2(mid, "hip") - ankle_mid))
 
@@ -267,6 +272,7 @@ def true_metrics(gait: Gait) -> dict[str, float]:
     step = heels[1] - heels[0]
     return {
         "whole_body_lean_deg": lean,
+        "lean_from_ankle_deg": math.degrees(angle_from_up(mid.com_m[:2] - ankle_mid)),
         "whole_body_lean_vs_slope_normal_deg": lean + gait.params.slope_deg,
         "trunk_angle_deg": trunk,
         "lower_body_angle_deg": lower,
