@@ -21,7 +21,6 @@ import argparse
 import contextlib
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 import speed
@@ -86,11 +85,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     with contextlib.ExitStack() as stack:
-        if args.workdir is None:
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="memory.")))
-        else:
-            folder = args.workdir
-            folder.mkdir(parents=True, exist_ok=True)
+        folder = speed.work_folder(stack, args.workdir, "memory.")
         results = {"load_average_before": speed.load_average(), "runs": []}
         print(f"load average (1, 5, 15 min) before: {results['load_average_before']}")
         short = speed.render_clip(folder, *args.size, seconds=args.seconds, fps=speed.CLIP_FPS,

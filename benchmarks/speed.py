@@ -712,14 +712,18 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     return results
 
 
+def work_folder(stack: contextlib.ExitStack, workdir: Path | None, prefix: str) -> Path:
+    """``workdir`` (created if missing), or a temporary folder removed when ``stack`` closes."""
+    if workdir is None:
+        return Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=prefix)))
+    workdir.mkdir(parents=True, exist_ok=True)
+    return workdir
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     with contextlib.ExitStack() as stack:
-        if args.workdir is None:
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="speed.")))
-        else:
-            folder = args.workdir
-            folder.mkdir(parents=True, exist_ok=True)
+        folder = work_folder(stack, args.workdir, "speed.")
         results = run(args, folder)
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=1) + "\n")

@@ -33,19 +33,27 @@ from posecheck.video import VideoWriter, iter_frames, probe
 
 # ---- video ---------------------------------------------------------------------------------
 
-
-def test_a_tag_that_is_not_utf8_does_not_stop_the_video_being_read(tmp_path):
-    path = tmp_path / "clip.mp4"
+def _ten_frames(path, container_format: str, *, title: str | None = None) -> None:
+    """Ten 64x48 MPEG-4 frames of rising grey, written by PyAV directly (no posecheck writer)."""
     import av
 
-    with av.open(str(path), mode="w", format="mp4") as container:
-        container.metadata["title"] = "TAGTAGTAG"
+    with av.open(str(path), mode="w", format=container_format) as container:
+        if title is not None:
+            container.metadata["title"] = title
         stream = container.add_stream("mpeg4", rate=30)
         stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
         for k in range(10):
             rgb = np.full((48, 64, 3), 20 * k, np.uint8)
             container.mux(stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
         container.mux(stream.encode(None))
+
+
+
+def test_a_tag_that_is_not_utf8_does_not_stop_the_video_being_read(tmp_path):
+    path = tmp_path / "clip.mp4"
+    import av
+
+    _ten_frames(path, "mp4", title="TAGTAGTAG")
     data = path.read_bytes()
     assert data.count(b"TAGTAGTAG") == 1
     path.write_bytes(data.replace(b"TAGTAGTAG", b"\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7"))
@@ -60,16 +68,9 @@ def test_frame_times_increase_when_the_file_says_otherwise(tmp_path):
     its last frame the time 0 again; iter_frames moves it one frame interval on."""
     import struct
 
-    import av
 
     path = tmp_path / "clip.mov"
-    with av.open(str(path), mode="w", format="mov") as container:
-        stream = container.add_stream("mpeg4", rate=30)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        for k in range(10):
-            rgb = np.full((48, 64, 3), 20 * k, np.uint8)
-            container.mux(stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
-        container.mux(stream.encode(None))
+    _ten_frames(path, "mov")
     data = bytearray(path.read_bytes())
     stts = data.index(b"stts")  # size, "stts", version and flags, entry count, (count, delta)
     assert struct.unpack(">II", data[stts + 12:stts + 20]) == (10, 512)
