@@ -26,12 +26,22 @@ unknown counts as a miss. Static clips follow 9 m of path (two strides and more)
 The published accuracy (``posecheck/checks/accuracy.py``) is the last table: the held-out clips
 of both sets pooled.
 
+Knee at foot strike on a real runner (``--no-force-plate`` to skip): the force-plate trials of
+RBDS001 (``../shared/data/mocap``, when present), markers projected into a side view at 30 and
+60 fps and perturbed like pose-model output (:mod:`posecheck.validation.perturb`, 4 seeds),
+events detected as from video; the knee read as the check reads it (the last frame at or before
+the detected IC, :func:`posecheck.checks.steps.landing_frame`) against the marker knee at the
+force plate's IC; beside it the alternatives (interpolated at IC, the nearest frame, the first
+frame after). Nothing was chosen on these trials for the knee, so both rows are held out. This
+shows the reading rule on real kinematics (a real knee starts to bend just before contact,
+which the synthetic runner does not model) and the knee real runners land with.
+
 Real clips (``../shared/data/clips``, when present): the values and verdicts on
 treadmill-side-male and treadmill-overstride-right (with ``--slope 0``, as a user gives it for a
 treadmill) and park-walking-multi.
 
     python benchmarks/checks_accuracy.py [--clips 32] [--preset-rounds 2] [--held-out-only]
-                                         [--no-real]
+                                         [--no-force-plate] [--no-real]
 """
 
 from __future__ import annotations
@@ -57,6 +67,7 @@ from posecheck.synth.presets import DESIGNED_VERDICTS  # noqa: E402
 from posecheck.synth.truth import realised_step_metrics, true_gait_events  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data" / "clips"
+FUKUCHI = REPO.parent / "shared" / "data" / "mocap" / "fukuchi-rbds001"
 
 #: measure id -> truth metric key (the synthetic truth file's names).
 TRUTH_KEYS = {
@@ -218,6 +229,62 @@ def preset_section(n_rounds: int, held_out_only: bool) -> list[dict]:
     return rows
 
 
+def force_plate_knee_section(seeds: tuple[int, ...] = (1, 2, 3, 4)) -> None:
+    from posecheck import cleaning
+    from posecheck.checks.steps import landing_frame
+    from posecheck.kinematics import flexion_deg
+    from posecheck.landmarks import INDEX
+    from posecheck.validation import mocap
+    from posecheck.validation.perturb import perturb_like_pose
+
+    print("\n== Knee at IC on a real runner (force plate RBDS001, near leg, pose-sized noise), "
+          "deg ==")
+    if not FUKUCHI.exists():
+        print(f"skipped ({FUKUCHI} is absent)")
+        return
+    print(f"{'trial fps':<12} {'n':>4} {'true knee':>9}  " + "  ".join(
+        f"{rule + ' med/|med|/p90':>24}" for rule in ("as read (at/before)", "interpolated",
+                                                     "nearest", "first after")))
+    for speed in ("25", "35"):
+        trial = mocap.load_fukuchi_trial(FUKUCHI, speed)
+        for fps in (30.0, 60.0):
+            errors: dict[str, list[float]] = {}
+            true_knees = []
+            for seed in seeds:
+                seq = mocap.side_view_sequence(trial.centres, trial.time_s, fps=fps,
+                                               camera=mocap.SideCamera(side="left"))
+                gait = analyze_gait(cleaning.clean(perturb_like_pose(seq, seed=seed)))
+                t, kp = gait.forward.time_s, gait.forward.keypoints_px
+                for ic, foot in zip(gait.events.ic_s, gait.events.foot):
+                    if foot != "left" or not np.isfinite(ic):
+                        continue  # the near leg only, as the check
+                    gap, true_ic = min((abs(x - ic), x) for x, f in
+                                       zip(trial.truth.ic_s, trial.truth.foot) if f == foot)
+                    if gap > 0.06:
+                        continue
+                    c = trial.centres
+                    true_knee = float(np.interp(true_ic, trial.time_s, flexion_deg(
+                        *(c[f"{foot}_{n}"][:, :2] for n in ("hip", "knee", "ankle")))))
+                    knee = flexion_deg(*(kp[:, INDEX[f"{foot}_{n}"]]
+                                         for n in ("hip", "knee", "ankle")))
+                    i = landing_frame(t, ic)
+                    read = {"as read (at/before)": knee[i],
+                            "interpolated": float(np.interp(ic, t, knee)),
+                            "nearest": knee[int(np.argmin(np.abs(t - ic)))],
+                            "first after": knee[min(i + 1, len(t) - 1)]}
+                    true_knees.append(true_knee)
+                    for rule, value in read.items():
+                        errors.setdefault(rule, []).append(value - true_knee)
+            cells = []
+            for e in errors.values():
+                e = np.array(e)
+                e = e[np.isfinite(e)]  # a knee lost in a dropped frame
+                cells.append(f"{np.median(e):+.1f} / {np.median(np.abs(e)):.1f} / "
+                             f"{np.percentile(np.abs(e), 90):.1f}")
+            print(f"T{speed} {fps:>4.0f} fps {len(true_knees):>4} {np.median(true_knees):>9.1f}  "
+                  + "  ".join(f"{c:>24}" for c in cells))
+
+
 def real_section() -> None:
     print("\n== Real clips ==")
     # the two treadmill clips are run as a user would run them: --slope 0 for a treadmill
@@ -250,6 +317,7 @@ def main() -> None:
                         help="rounds of the designed-technique clips (32 each; 0: none)")
     parser.add_argument("--no-matrix", action="store_true", help="skip the technique matrix")
     parser.add_argument("--held-out-only", action="store_true")
+    parser.add_argument("--no-force-plate", action="store_true")
     parser.add_argument("--no-real", action="store_true")
     args = parser.parse_args()
     matrix = halves(technique_matrix(0 if args.no_matrix else args.clips), args.held_out_only,
@@ -275,6 +343,8 @@ def main() -> None:
         print_table("held-out, both sets pooled (the published accuracy)", held_out_rows,
                     verdicts=False)
     print(f"\n({time.monotonic() - started:.0f} s)")
+    if not args.no_force_plate:
+        force_plate_knee_section()
     if not args.no_real:
         real_section()
 
