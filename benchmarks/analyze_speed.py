@@ -21,7 +21,8 @@ from posecheck.analyze import write_annotated_video
 from posecheck.pose import detect_people
 from posecheck.video import iter_frames, probe
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/clips/treadmill-side-male/male_side.mp4"
+DEFAULT = (Path(__file__).resolve().parents[2]
+           / "shared/data/clips/treadmill-side-male/male_side.mp4")
 
 
 def measure(video: Path) -> dict:

@@ -88,7 +88,10 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
                                  f"is truncated or damaged: it should have {info.n_frames})")
         raise PosecheckError(f"{video}: no person was found in any frame")
     tracks = tracking.link_tracks(frames.people, frames.time_s)
-    chosen = tracking.choose_track(tracks, options.person, fps=frames.info.fps)
+    pans = options.camera == "pan" or (options.camera is None and frames.footage is not None
+                                       and frames.footage.panning)
+    chosen = tracking.choose_track(tracks, options.person, fps=frames.info.fps,
+                                   camera_pans=pans)
     raw = tracking.track_to_sequence(chosen, tracks, frames)
     info, person_id, pose_seconds = frames.info, chosen.id, frames.seconds
     del frames, tracks, chosen  # every person in every frame: the runner's pose is taken

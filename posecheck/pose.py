@@ -655,7 +655,7 @@ def _crop_plans(people: list[list[Detection]], time_s: np.ndarray, info: VideoIn
     candidates all looked at alike. Three candidates cover a split start, the rest of the run
     and one bystander; each costs one model run per planned frame.
     """
-    tracks = tracking.link_tracks(people, time_s)
+    tracks = tracking.link_tracks(people, time_s, by_facing=False)
     reach_frames = int(round(reach_s * info.fps))
     planned = []
     for track in tracks:
@@ -940,5 +940,6 @@ def extract_pose(video_path: str | Path, *, model_path: str | Path | None = None
     frames = detect_people(video_path, model_path=model_path, num_poses=num_poses,
                            show_progress=show_progress)
     tracks = tracking.link_tracks(frames.people, frames.time_s)
-    chosen = tracking.choose_track(tracks, person, fps=frames.info.fps)
+    pans = frames.footage is not None and frames.footage.panning
+    chosen = tracking.choose_track(tracks, person, fps=frames.info.fps, camera_pans=pans)
     return tracking.track_to_sequence(chosen, tracks, frames)

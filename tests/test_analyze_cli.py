@@ -9,40 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import PACKAGE_ROOT, shared_path
 from posecheck.landmarks import LEFT_KNEE
 from posecheck.sequence import PoseSequence
 from posecheck.video import VideoWriter, iter_frames, probe
-
-# Blocks every socket the Python side could open; the network namespace (below) blocks native code.
-NO_SOCKETS = (
-    "import socket, sys\n"
-    "def _refuse(*a, **k): raise OSError('network access attempted')\n"
-    "socket.socket = _refuse; socket.create_connection = _refuse; socket.getaddrinfo = _refuse\n"
-    "from posecheck.cli import main\n"
-    "sys.exit(main(sys.argv[1:]))\n"
-)
-
-
-def _offline_command(*args: str) -> list[str]:
-    command = [sys.executable, "-c", NO_SOCKETS, *args]
-    unshare = shutil.which("unshare")
-    if unshare and subprocess.run([unshare, "-n", "true"], capture_output=True).returncode == 0:
-        return [unshare, "-n", *command]  # no network interface at all, not even for C++ code
-    return command
-
-
-def run_posecheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(_offline_command(*args), capture_output=True, text=True, cwd=cwd,
-                          timeout=600, env={**os.environ, "PYTHONPATH": str(PACKAGE_ROOT)})
+from support.commands import run_posecheck
+from support.paths import treadmill_clip
 
 
 def _sha256(path: Path) -> str:
@@ -51,13 +27,14 @@ def _sha256(path: Path) -> str:
 
 @pytest.fixture(scope="session")
 def treadmill_run(tmp_path_factory):
-    clip = shared_path("data", "clips", "treadmill-side-male", "male_side.mp4")
+    clip = treadmill_clip()
     before = _sha256(clip)
     outdir = tmp_path_factory.mktemp("treadmill") / "out"
     result = run_posecheck("analyze", str(clip), "-o", str(outdir))
     return clip, before, outdir, result
 
 
+@pytest.mark.slow
 def test_treadmill_clip_offline_writes_h264_portrait_video_and_keypoints(treadmill_run):
     clip, before, outdir, result = treadmill_run
     assert result.returncode == 0, result.stderr
@@ -77,6 +54,7 @@ def test_treadmill_clip_offline_writes_h264_portrait_video_and_keypoints(treadmi
     assert json.loads((outdir / "people.json").read_text())["chosen_id"] == 0
 
 
+@pytest.mark.slow
 def test_treadmill_run_writes_the_coach_review(treadmill_run):
     _, _, outdir, result = treadmill_run
     assert result.returncode == 0, result.stderr
@@ -89,6 +67,7 @@ def test_treadmill_run_writes_the_coach_review(treadmill_run):
     assert "<video" in page and page.count('class="card') >= len(document["checks"])
 
 
+@pytest.mark.slow
 def test_treadmill_analysis_json_has_the_gait_and_every_check(treadmill_run):
     _, _, outdir, result = treadmill_run
     assert result.returncode == 0, result.stderr
@@ -106,6 +85,7 @@ def test_treadmill_analysis_json_has_the_gait_and_every_check(treadmill_run):
     assert 0.0 <= trunk["value"] <= 15.0  # self-selected trunk 7.3 +/- 3.6 (Teng & Powers 2014)
 
 
+@pytest.mark.slow
 def test_treadmill_skeleton_is_drawn_where_the_runner_is(treadmill_run):
     clip, _, outdir, result = treadmill_run
     assert result.returncode == 0, result.stderr
@@ -122,6 +102,7 @@ def test_treadmill_skeleton_is_drawn_where_the_runner_is(treadmill_run):
     assert drawn_frames == 12  # of the 12 sampled frames
 
 
+@pytest.mark.slow
 def test_native_log_chatter_does_not_reach_the_user(treadmill_run):
     _, _, _, result = treadmill_run
     assert result.returncode == 0, result.stderr
@@ -154,8 +135,8 @@ def _make_input(kind: str, folder: Path) -> Path:
 @pytest.mark.parametrize("kind, message", [
     ("missing", "no such file"),
     ("text", "not a readable video"),
-    ("truncated", "truncated"),
-    ("no-person", "no person was found"),
+    pytest.param("truncated", "truncated", marks=pytest.mark.slow),  # the pose model runs
+    pytest.param("no-person", "no person was found", marks=pytest.mark.slow),
 ])  # fmt: skip
 def test_bad_input_gives_one_line_error_and_no_output(tmp_path, kind, message):
     clip = _make_input(kind, tmp_path)

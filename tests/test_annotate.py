@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -36,17 +35,11 @@ from posecheck.annotate.strikes import (
     strikes_from_analysis,
 )
 from posecheck.checks.finding import Finding, Measure
-from posecheck.checks.registry import run_checks
 from posecheck.errors import PosecheckError
-from posecheck.gait.analysis import analyze_gait
 from posecheck.landmarks import INDEX
-from posecheck.options import AnalysisOptions
 from posecheck.result import Analysis
-from posecheck.sequence import PoseSequence
-from posecheck.synth.truth import load_truth
-from posecheck.video import probe
+from support.analyses import analysis_from_truth
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 GREEN, YELLOW, GREY = d.GOOD_RGB, d.WATCH_RGB, d.UNKNOWN_RGB
 WHITE, BLACK, PURPLE = d.WHITE, d.BACKING_RGB, d.GROUND_RGB
 NAN = (math.nan, math.nan)
@@ -483,25 +476,6 @@ def test_timeline_shows_contact_then_stance_until_the_next_strike_or_the_hold():
 
 
 # ---- per-strike geometry and values --------------------------------------------------------------
-
-def analysis_from_truth(name: str, *, slope_deg: float | None, camera: str | None,
-                        n_frames: int | None = None) -> Analysis:
-    """An analysis of a sample clip built on its exact landmarks (no pose model): the gait and
-    the checks run on them, the video is the real file. ``n_frames`` keeps the first frames of
-    the pose only (a pose shorter than its video)."""
-    clip = SAMPLES / f"{name}.mp4"
-    truth, info = load_truth(clip), probe(clip)
-    n = len(truth.time_s) if n_frames is None else n_frames
-    seq = PoseSequence.empty(truth.time_s[:n], fps=info.fps,
-                             frame_size=(info.width, info.height)).replace(
-        keypoints_px=truth.landmarks_px[:n], visibility=np.ones((n, 33)),
-        world_m=truth.landmarks_m[:n])
-    options = AnalysisOptions(slope_deg=slope_deg, camera=camera, write_video=False)
-    gait = analyze_gait(seq, **options.gait_kwargs())
-    return Analysis(video=clip, info=info, options=options, raw=seq, pose=seq, person_id=0,
-                    people=[], gait=gait, gait_error="", findings=run_checks(gait), warnings=(),
-                    pose_seconds=0.0, total_seconds=0.0)
-
 
 @pytest.fixture(scope="module")
 def downhill():

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-from conftest import REPO
 
 from posecheck.checks.accuracy import MEASURED
 from posecheck.cli import main
@@ -397,20 +394,12 @@ HEADLINES = (LEAN, KNEE, LANDING)
 ACCURACY_MISSING = not all(m in MEASURED for m in HEADLINES)
 
 
-@pytest.fixture(scope="session")
-def sample_runs(tmp_path_factory):
-    """The braking and good synthetic descents analysed with --slope -8 (about a minute)."""
-    root = tmp_path_factory.mktemp("compare_runs")
-    runs = {}
-    for name in ("downhill-braking_pan_ltr", "downhill-good_pan_rtl"):
-        out = root / name
-        result = subprocess.run(
-            [sys.executable, "-m", "posecheck", "-q", "analyze",
-             str(REPO / "sample_videos" / f"{name}.mp4"), "--slope", "-8", "-o", str(out)],
-            check=False, capture_output=True, text=True, timeout=600, cwd=root)
-        assert result.returncode == 0, result.stderr
-        runs[name] = out
-    return runs["downhill-braking_pan_ltr"], runs["downhill-good_pan_rtl"]
+@pytest.fixture(scope="module")
+def sample_runs(sample_run):
+    """The output folders of the braking and good synthetic descents analysed with --slope -8
+    (the session's, ``tests/conftest.py``: about a minute the first time)."""
+    return (sample_run("downhill-braking_pan_ltr").outdir,
+            sample_run("downhill-good_pan_rtl").outdir)
 
 
 @pytest.mark.slow

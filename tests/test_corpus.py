@@ -1,5 +1,5 @@
 """The bad-input corpus (issue 11): every kind of input a user can give ``posecheck analyze``,
-built by the tests (``tests/corpus.py``), and the answer each must get.
+built by the tests (``tests/support/corpus.py``), and the answer each must get.
 
 One table: case -> how its input is made -> the exit code and the error message fragment (a
 one-line error) or the warning codes (a result). Every case also checks, whatever the answer:
@@ -10,11 +10,11 @@ one-line error) or the warning codes (a result). Every case also checks, whateve
   folder: the test's whole folder (inputs, the working directory, the temporary directory the
   run is given) lists the same before and after, and a failed run leaves the output folder as
   it found it (no staging folder ``.NAME.partial-*`` either);
-- no network: the run is offline (``tests/test_analyze_cli.py``'s runner: no network
+- no network: the run is offline (:func:`support.commands.offline_command`: no network
   interface, and Python's sockets refuse).
 
 The cases that run the pose model are marked ``slow`` (each a few seconds: 320 x 180 clips of a
-second or two). Cases the synthetic renderer cannot film are skipped with the reason.
+second or two, the walk 640 x 360).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -29,9 +30,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import corpus
-from conftest import PACKAGE_ROOT, REPO
-from test_analyze_cli import _offline_command
+from posecheck.gait.plausibility import SIDE_VIEW_LIMIT_DEG
+from support import corpus
+from support.commands import offline_command, posecheck_env
+from support.paths import REPO
 
 #: What every analysed clip's output folder holds (``--no-video`` aside).
 OUTPUTS = {"analysis.json", "annotated.mp4", "key_frames", "report.html", "pose.npz",
@@ -40,7 +42,7 @@ OUTPUTS = {"analysis.json", "annotated.mp4", "key_frames", "report.html", "pose.
 
 @dataclasses.dataclass(frozen=True)
 class Case:
-    make: Callable[[Path], list[Path]] | None  # builds the input(s) in a folder
+    make: Callable[[Path], list[Path]]  # builds the input(s) in a folder
     code: int  # the exit code
     error: str = ""  # the one-line error must hold this (code != 0)
     warnings: tuple[str, ...] = ()  # analysis.json's warning codes must include these (code 0)
@@ -49,7 +51,6 @@ class Case:
     check: Callable[[Path, dict], None] | None = None  # more checks of a result: (outdir, doc)
     how: str = "plain"  # plain; "interrupt" (Ctrl-C half way); "mount:OPTIONS" (own tmpfs)
     slow: bool = False  # runs the pose model
-    skip: str = ""  # why this input cannot be built
 
 
 # ---- the extra checks of some results -----------------------------------------------------------
@@ -112,6 +113,36 @@ def _not_running(outdir: Path, doc: dict) -> None:
     assert doc["gait"] is None or doc["gait"]["mode"] != "running"
 
 
+def _not_side_on(outdir: Path, doc: dict) -> None:
+    """Filmed along the path: the view is read as nearer front-on than side-on (past
+    SIDE_VIEW_LIMIT_DEG, 30 deg, by far: 86 deg from the front, 64 from behind as measured),
+    the warning says so, and no check gives a sagittal verdict: each is unknown, the view its
+    reason."""
+    view_deg = doc["gait"]["view_off_side_deg"]
+    assert view_deg > max(45.0, SIDE_VIEW_LIMIT_DEG)
+    warned = next(w["message"] for w in doc["warnings"] if w["code"] == "not_side_on")
+    said = re.fullmatch(r"the camera films the runner about (\d+) deg away from side-on; the "
+                        r"checks need a side view and are not judged", warned)
+    assert said and abs(int(said[1]) - view_deg) <= 0.51, warned
+    assert len(doc["checks"]) == 5
+    for check in doc["checks"]:
+        assert check["verdict"] == "unknown", check
+        assert check["reason"] == (f"the camera films the runner {said[1]} deg away from "
+                                   "side-on: the checks measure angles in the side view"), check
+
+
+def _walking(outdir: Path, doc: dict) -> None:
+    """A walk filmed side-on: running or walking reads walking, the view is side-on, and every
+    running check is unknown because the runner walks."""
+    assert doc["gait"]["mode"] == "walking"
+    assert doc["gait"]["view_off_side_deg"] <= SIDE_VIEW_LIMIT_DEG
+    assert "not_side_on" not in {w["code"] for w in doc["warnings"]}
+    assert len(doc["checks"]) == 5
+    for check in doc["checks"]:
+        assert check["verdict"] == "unknown", check
+        assert check["reason"].startswith("not running: the runner is walking"), check
+
+
 def _in_unicode_folder(outdir: Path, doc: dict) -> None:
     assert outdir.name == "run 1" and outdir.parent.name == "résultats ✓"
     assert doc["video"]["path"].endswith("ñandú 走る/my run é 🏃.mp4")
@@ -170,17 +201,18 @@ CASES: dict[str, Case] = {
     "runner enters late, leaves early": Case(corpus.entering_late_leaving_early, 0,
                                              warnings=("runner_often_lost",), slow=True),
     "two runners crossing": Case(corpus.crossing, 0, check=_followed_our_runner, slow=True),
+    "two runners crossing, encoded with B-frames": Case(
+        lambda folder: corpus.crossing(folder, bframes=3), 0, check=_followed_our_runner,
+        slow=True),
     "runner hidden for a second": Case(corpus.hidden_for_a_second, 0,
                                        warnings=("runner_often_lost",), slow=True),
     "feet out of frame": Case(corpus.feet_out_of_frame, 0, warnings=("gait_failed",),
                               check=_gait_says_feet, slow=True),
-    "filmed from the front or behind": Case(None, 0, skip=(
-        "the synthetic renderer films side-on only: its camera turns to follow (pan), never to "
-        "face the runner, it draws the head in profile and orders the limbs near/far by depth "
-        "from the side; a front view would need a renderer change (posecheck/synth/)")),
-    "walking": Case(None, 0, skip=(
-        "the synthetic runner only runs: GaitParams refuses a duty factor of 0.48 or more "
-        "(every gait has a flight phase), so there is no walking clip to build")),
+    "filmed from the front": Case(corpus.filmed_from("front"), 0, warnings=("not_side_on",),
+                                  check=_not_side_on, slow=True),
+    "filmed from behind": Case(corpus.filmed_from("behind"), 0, warnings=("not_side_on",),
+                               check=_not_side_on, slow=True),
+    "walking": Case(corpus.walking, 0, warnings=("not_running",), check=_walking, slow=True),
     "standing": Case(corpus.standing, 0, warnings=("not_running",), check=_not_running,
                      slow=True),
     "unicode and spaces in paths": Case(corpus.unicode_and_spaces, 0, out="résultats ✓/run 1",
@@ -206,8 +238,6 @@ CASES: dict[str, Case] = {
 def _params():
     for name, case in CASES.items():
         marks = [pytest.mark.slow] if case.slow else []
-        if case.skip:
-            marks.append(pytest.mark.skip(reason=case.skip))
         yield pytest.param(name, case, marks=marks, id=name.replace(" ", "-"))
 
 
@@ -216,7 +246,7 @@ def _run(case: Case, how: str, inputs: list[Path], outdir: Path,
     """Run the case's command offline, from an empty working directory, with its own temporary
     directory (``root/tmp``, which must stay empty)."""
     args = ["-q", "analyze", *map(str, inputs), "-o", str(outdir), *case.args]
-    env = {**os.environ, "PYTHONPATH": str(PACKAGE_ROOT), "TMPDIR": str(root / "tmp")}
+    env = posecheck_env(TMPDIR=str(root / "tmp"))
     if how == "interrupt":
         result, running = corpus.run_interrupted(args, cwd=root / "cwd", env=env,
                                                  staging_in=outdir.parent, outname=outdir.name)
@@ -230,7 +260,7 @@ def _run(case: Case, how: str, inputs: list[Path], outdir: Path,
         left = harness.read_text().split()
         assert left == [], f"left on the output file system: {left}"
         return result
-    return subprocess.run(_offline_command(*args), capture_output=True, text=True,
+    return subprocess.run(offline_command(*args), capture_output=True, text=True,
                           cwd=root / "cwd", env=env, timeout=600)
 
 

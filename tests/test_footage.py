@@ -16,11 +16,11 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import REPO, shared_path
 from posecheck.footage import FootageMonitor, capture_fps, scan_footage
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
 from posecheck.video import VideoWriter
+from support.paths import SAMPLES, shared_path
 
 FPS = 30.0
 
@@ -324,7 +324,7 @@ def test_a_phone_slow_motion_clip_is_analysed_on_the_real_clock(tmp_path):
     from posecheck.synth.truth import load_truth
     from posecheck.video import iter_frames
 
-    sample = REPO / "sample_videos" / "downhill-good_pan_rtl.mp4"
+    sample = SAMPLES / "downhill-good_pan_rtl.mp4"
     path = tmp_path / "slowmo.mp4"
     container = av.open(str(path), mode="w", format="mp4",
                         options={"movflags": "use_metadata_tags"})

@@ -9,7 +9,7 @@ import pytest
 
 from posecheck.errors import PosecheckError
 from posecheck.gait.command import register
-from test_gait_events import STEP_S, toy_runner
+from support.toy import STEP_S, toy_runner
 
 
 def parse(argv):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import shared_path
 
 from posecheck.gait import analyze_gait
 from posecheck.validation import mocap
+from support.paths import shared_path
 
 
 @pytest.fixture(scope="module", params=["25", "35"])

@@ -20,6 +20,8 @@ from posecheck.synth.presets import preset_params
 from posecheck.synth.truth import contact_truth, load_truth, px_per_m
 from posecheck.validation.mocap import score_events
 
+pytestmark = pytest.mark.slow  # the pose model runs on six clips
+
 PRESETS = ("level-good", "downhill-good", "downhill-braking")
 
 

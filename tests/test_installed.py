@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import posecheck
-from conftest import PACKAGE_ROOT, REPO
+from support.commands import posecheck_env
+from support.paths import REPO
 
 INSTALLED = os.environ.get("POSECHECK_TEST_INSTALLED") == "1"
 
@@ -33,5 +34,5 @@ def test_posecheck_is_the_installed_wheel_not_the_checkout():
 def test_subprocesses_run_the_posecheck_under_test(tmp_path):
     done = subprocess.run([sys.executable, "-c", "import posecheck; print(posecheck.__file__)"],
                           capture_output=True, text=True, cwd=tmp_path, timeout=120, check=True,
-                          env={**os.environ, "PYTHONPATH": str(PACKAGE_ROOT)})
+                          env=posecheck_env())
     assert Path(done.stdout.strip()).resolve() == Path(posecheck.__file__).resolve()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import shared_path
 
 from posecheck import landmarks as lm
 from posecheck.errors import PosecheckError
 from posecheck.validation import mocap
+from support.paths import shared_path
 
 FUKUCHI = ("data", "mocap", "fukuchi-rbds001")
 

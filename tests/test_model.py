@@ -1,6 +1,7 @@
 """The bundled pose model: the file is the one we built, and MediaPipe loads and runs it."""
 
 import numpy as np
+import pytest
 
 from posecheck.models import DEFAULT_MODEL, expected_sha256, sha256_of
 from posecheck.pose import PoseDetector
@@ -27,6 +28,7 @@ def test_bundled_model_is_a_stored_zip_with_aligned_members():
             assert (info.header_offset + 30 + name_len + extra_len) % 64 == 0
 
 
+@pytest.mark.slow
 def test_bundled_model_loads_and_finds_nobody_in_a_blank_frame():
     blank = np.full((256, 256, 3), 128, np.uint8)
     with PoseDetector() as detector:
@@ -35,8 +37,6 @@ def test_bundled_model_loads_and_finds_nobody_in_a_blank_frame():
 
 
 def test_model_option_rejects_a_file_that_is_not_a_pose_model(tmp_path):
-    import pytest
-
     from posecheck.errors import PosecheckError
 
     junk = tmp_path / "junk.task"
@@ -47,6 +47,7 @@ def test_model_option_rejects_a_file_that_is_not_a_pose_model(tmp_path):
         PoseDetector(tmp_path / "missing.task")
 
 
+@pytest.mark.slow
 def test_model_option_accepts_a_task_file_given_by_path(tmp_path):
     import shutil
 

@@ -10,7 +10,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from conftest import REPO
+from support.paths import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 

@@ -9,7 +9,6 @@ import types
 import numpy as np
 import pytest
 
-from conftest import shared_path
 from posecheck import crop, pose, tracking
 from posecheck.crop import Anchor, CropBox
 from posecheck.landmarks import INDEX, MIRROR
@@ -17,6 +16,7 @@ from posecheck.pose import Detection, PoseDetector, detect_people
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
 from posecheck.synth.truth import load_truth
+from support.paths import shared_path
 
 
 # --- crop geometry -----------------------------------------------------------------------------
@@ -98,6 +98,7 @@ def runner_frame() -> np.ndarray:
     return next(SyntheticClip(spec).frames())
 
 
+@pytest.mark.slow
 def test_a_crops_landmarks_land_on_the_same_frame_pixels(runner_frame):
     # The same pixels fed whole and as a crop of a larger canvas give the same model input,
     # so the crop's landmarks, mapped back, must be the whole image's shifted by the offset.

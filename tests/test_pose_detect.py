@@ -17,8 +17,7 @@ from posecheck.pose import Detection, detect_people
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
 from posecheck.video import VideoWriter
-
-REPO = Path(__file__).resolve().parents[1]
+from support.paths import SAMPLES
 FPS = 30.0
 
 
@@ -160,10 +159,10 @@ def _chosen(frames):
 
 
 @pytest.mark.slow
-def test_a_runner_alone_gets_the_one_pose_model_and_the_same_landmarks():
-    clip = REPO / "sample_videos" / "downhill-good_pan_rtl.mp4"  # 3 s at 60 fps, one runner
+def test_a_runner_alone_gets_the_one_pose_model_and_the_same_landmarks(sample_people):
+    clip = SAMPLES / "downhill-good_pan_rtl.mp4"  # 3 s at 60 fps, one runner
     one = detect_people(clip, show_progress=False, single_pose=True)
-    every = detect_people(clip, show_progress=False)  # the default: multi-person throughout
+    every = sample_people  # the default: multi-person throughout (the session's)
     n = len(one.time_s)
     # the multi-person model on 0.5 s before the one-pose model follows and a check every
     # 0.5 s: 35 of 180 frames (measured)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import REPO
 from posecheck import pose
 from posecheck.footage import FootageMonitor
 from posecheck.video import VideoInfo
+from support.paths import SAMPLES
 
-SAMPLE = REPO / "sample_videos" / "downhill-good_pan_rtl.mp4"  # 180 frames, 60 fps, panning
+SAMPLE = SAMPLES / "downhill-good_pan_rtl.mp4"  # 180 frames, 60 fps, panning
 
 
 def _info(n_frames: int, fps: float = 60.0) -> VideoInfo:
@@ -74,12 +74,12 @@ def test_footage_signals_of_parts_join_into_the_whole_clips():
 
 
 @pytest.mark.slow
-def test_two_workers_give_the_single_pass_keypoints_outside_the_overlap():
+def test_two_workers_give_the_single_pass_keypoints_outside_the_overlap(sample_people):
     """On a shipped clip cut in two at frame 90, the second worker starting its models on
     frame 30 (a one-second overlap): every frame's people equal the single pass's, to the
     bit, except in the documented overlap (the second's first second, frames 90-149), where
     they may differ; on this clip they do not either."""
-    single = pose.detect_people(SAMPLE, show_progress=False)
+    single = sample_people  # pose.detect_people(SAMPLE, show_progress=False), the session's
     parallel = pose.detect_people(SAMPLE, show_progress=False, workers=2, min_part_s=1.0)
     assert parallel.workers == 2 and single.workers == 1
     n = len(single.people)

@@ -9,10 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from conftest import shared_path
-from posecheck.analyze import run_analysis
-from posecheck.options import AnalysisOptions
-from posecheck.validation.labels import load_labels, score_against_labels
+from posecheck.validation.labels import score_against_labels
 
 pytestmark = pytest.mark.slow
 
@@ -20,24 +17,18 @@ pytestmark = pytest.mark.slow
 TROUBLE = {"cadence_mismatch", "slow_motion", "scene_cuts", "small_runner", "not_side_on",
            "runner_often_lost", "steps_left_out", "gait_failed"}
 
-_CACHE: dict[str, tuple] = {}
-
-
-def analysed(folder: str):
-    """The clip's analysis and labels (each clip is analysed once per test session)."""
-    if folder not in _CACHE:
-        labels = load_labels(shared_path("data", "clips", folder, "events.json"))
-        analysis = run_analysis(labels.video, AnalysisOptions(write_video=False),
-                                show_progress=False)
-        _CACHE[folder] = analysis, labels
-    return _CACHE[folder]
+@pytest.fixture
+def analysed(real_clip_analysis):
+    """``analysed(FOLDER)``: the clip's analysis and labels (each clip is analysed once per
+    test session, by ``tests/conftest.py``)."""
+    return real_clip_analysis
 
 
 def codes(analysis) -> set[str]:
     return {w.code for w in analysis.warnings}
 
 
-def test_treadmill_events_match_the_hand_labels():
+def test_treadmill_events_match_the_hand_labels(analysed):
     analysis, labels = analysed("treadmill-side-male")
     events = analysis.gait.events
     score = score_against_labels(labels, events.ic_s, events.to_s, events.foot)
@@ -54,7 +45,7 @@ def test_treadmill_events_match_the_hand_labels():
     assert not codes(analysis) & (TROUBLE | {"camera_panning"})
 
 
-def test_a_slowed_down_clip_says_so_and_gives_no_cadence():
+def test_a_slowed_down_clip_says_so_and_gives_no_cadence(analysed):
     analysis, labels = analysed("park-static-jog")
     assert labels.slow_motion
     assert "slow_motion" in codes(analysis)
@@ -63,7 +54,7 @@ def test_a_slowed_down_clip_says_so_and_gives_no_cadence():
     assert cadence.verdict == "unknown"
 
 
-def test_a_clip_slowed_by_repeating_frames_says_so():
+def test_a_clip_slowed_by_repeating_frames_says_so(analysed):
     analysis, labels = analysed("track-tripod-sprint")
     assert labels.slow_motion
     assert "slow_motion" in codes(analysis)
@@ -72,14 +63,14 @@ def test_a_clip_slowed_by_repeating_frames_says_so():
     assert not math.isfinite(analysis.gait.cadence_spm) or "cadence_mismatch" in codes(analysis)
 
 
-def test_scene_cuts_and_a_following_camera_are_reported():
+def test_scene_cuts_and_a_following_camera_are_reported(analysed):
     analysis, labels = analysed("grass-follow-barefoot")
     warned = {w.code: w.message for w in analysis.warnings}
     assert "scene_cuts" in warned and "camera_panning" in warned
     assert analysis.raw.meta["footage"]["scene_cuts"] == list(labels.scene_cuts)
 
 
-def test_a_following_camera_clip_keeps_its_cadence():
+def test_a_following_camera_clip_keeps_its_cadence(analysed):
     analysis, labels = analysed("riverside-follow-portrait")
     assert "camera_panning" in codes(analysis)
     assert analysis.gait.cadence_spm == pytest.approx(labels.cadence_spm(), rel=0.02)

@@ -1,6 +1,7 @@
 """The sample clip's report opened in headless Chromium: the cards, plots, key frames and video are
 there, the H.264 video loads and plays, clicking a step moves the video, and the page asks the
-network for nothing. Saves screenshots (tmp_path, copied to /tmp/report-check/ for review).
+network for nothing. Saves screenshots in tmp_path (and copies them for review into the folder
+``POSECHECK_REPORT_REVIEW_DIR`` names, when it is set).
 
 Driven by Selenium with Debian's ``chromium`` and ``chromium-driver`` (same version by
 construction, nothing downloaded; ``.ci/run`` installs them). Without them the tests skip, and
@@ -21,18 +22,15 @@ from urllib.parse import urlparse
 import cv2
 import pytest
 
-from posecheck.analyze import run_analysis, write_outputs
 from posecheck.annotate import KeyFrame
-from posecheck.options import AnalysisOptions
 from posecheck.report import IndexEntry, write_index, write_report
 from posecheck.video import iter_frames
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "sample_videos" / "downhill-good_pan_rtl.mp4"
-SAMPLE_SLOPE_DEG = -8.0  # the sample clip's descent (sample_videos/README.md)
-REVIEW = Path("/tmp/report-check")
+#: where the screenshots are copied for a person to look at, when asked (they are always in the
+#: test's temporary folder)
+REVIEW = os.environ.get("POSECHECK_REPORT_REVIEW_DIR")
 LOCAL_SCHEMES = {"file", "data", "blob"}
 
 
@@ -99,13 +97,14 @@ def _key_frames(video: Path, analysis, folder: Path) -> list[KeyFrame]:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    """The sample clip analysed, its output folder written, its report with the video inside,
-    a second report linking the video beside it, and an index with a failed clip."""
-    analysis = run_analysis(SAMPLE, AnalysisOptions(slope_deg=SAMPLE_SLOPE_DEG),
-                            show_progress=False)
-    out = write_outputs(analysis, tmp_path_factory.mktemp("sample") / "out",
-                        show_progress=False)
+def sample(sample_run, tmp_path_factory):
+    """The sample clip ``downhill-good_pan_rtl`` analysed (the session's, ``--slope -8``), a
+    copy of its output folder with its report with the video inside, a second report linking
+    the video beside it, and an index with a failed clip."""
+    run = sample_run("downhill-good_pan_rtl")
+    analysis = run.analysis
+    out = tmp_path_factory.mktemp("sample") / "out"
+    shutil.copytree(run.outdir, out)  # the session's folder is shared: written here, not there
     key_frames = _key_frames(out / "annotated.mp4", analysis, out)
     report = write_report(analysis, out / "report.html", key_frames=key_frames)
     linked = write_report(analysis, out / "report_linked.html", key_frames=key_frames,
@@ -145,8 +144,9 @@ def _screenshot(driver, path: Path) -> Path:
         "format": "png", "captureBeyondViewport": True,
         "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
     path.write_bytes(base64.b64decode(shot["data"]))
-    REVIEW.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, REVIEW / path.name)
+    if REVIEW:
+        Path(REVIEW).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(REVIEW) / path.name)
     return path
 
 
@@ -179,8 +179,9 @@ def test_the_report_shows_everything_and_plays_the_video_offline(browser, sample
     assert _wait(browser, "return document.querySelector('video').readyState >= 2;")
     time.sleep(0.3)  # the first frame is shown
     browser.save_screenshot(str(tmp_path / "report_top.png"))  # what a coach sees first
-    REVIEW.mkdir(parents=True, exist_ok=True)
-    shutil.copy(tmp_path / "report_top.png", REVIEW / "report_top.png")
+    if REVIEW:
+        Path(REVIEW).mkdir(parents=True, exist_ok=True)
+        shutil.copy(tmp_path / "report_top.png", Path(REVIEW) / "report_top.png")
 
     cards = browser.execute_script(
         "return Array.from(document.querySelectorAll('article.card')).map(c => "

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
 from posecheck.cli import main
 from posecheck.errors import PosecheckError
 from posecheck.session import clip_folders, collect_videos
+from support.paths import SAMPLES
 
-SAMPLE = REPO / "sample_videos" / "level-good_static_ltr.mp4"
+SAMPLE = SAMPLES / "level-good_static_ltr.mp4"
 
 
 def test_a_folder_gives_its_video_files_in_name_order(tmp_path):
@@ -99,7 +99,7 @@ def clips_and_plain_run(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("clips")
     shutil.copy(SAMPLE, folder / "a.mp4")
-    shutil.copy(REPO / "sample_videos" / "downhill-braking_pan_ltr.mp4", folder / "b.mp4")
+    shutil.copy(SAMPLES / "downhill-braking_pan_ltr.mp4", folder / "b.mp4")
     (folder / "c.mp4").write_bytes(b"\x00not a video" * 100)
     plain = analyze_session([folder], tmp_path_factory.mktemp("plain"), jobs=1,
                             show_progress=False)

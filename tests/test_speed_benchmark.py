@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from posecheck.video import iter_frames
-
-REPO = Path(__file__).resolve().parents[1]
+from support.paths import REPO, SAMPLES
 
 
 def _load_speed():
@@ -49,7 +47,7 @@ def test_per_frame_ms():
 
 
 def test_loop_clip_repeats_the_packets_with_times_going_on(tmp_path):
-    source = REPO / "sample_videos/level-good_static_ltr.mp4"  # 1 s, 60 frames at 60 fps
+    source = SAMPLES / "level-good_static_ltr.mp4"  # 1 s, 60 frames at 60 fps
     clip = speed.loop_clip(source, tmp_path / "long.mp4", minutes=2.5 / 60)  # 3 repeats
     assert clip.n_frames == 180
     times = np.array([frame.time_s for frame in iter_frames(clip.path)])

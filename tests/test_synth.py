@@ -15,7 +15,7 @@ from posecheck.landmarks import INDEX
 from posecheck.synth.body import Body
 from posecheck.synth.camera import Camera
 from posecheck.synth.clip import ClipSpec, SyntheticClip
-from posecheck.synth.gait import Gait, GaitParams
+from posecheck.synth.gait import WALKING, Gait, GaitParams
 from posecheck.synth.presets import PRESETS, preset_params
 from posecheck.synth.truth import load_truth, true_metrics
 
@@ -85,9 +85,14 @@ def _stance_samples(gait: Gait, k: int, n: int = 400) -> tuple[np.ndarray, np.nd
     return times, np.array([gait.pose(t).landmarks_m for t in times])
 
 
-@pytest.mark.parametrize("preset", sorted(PRESETS))
+#: every preset, and level-good walking (double support: both feet planted at once)
+GAITS = {**{name: preset_params(name) for name in sorted(PRESETS)},
+         "level-good-walking": preset_params("level-good", **WALKING)}
+
+
+@pytest.mark.parametrize("preset", sorted(GAITS))
 def test_stance_foot_does_not_slide(preset):
-    gait = Gait(BODY, preset_params(preset))
+    gait = Gait(BODY, GAITS[preset])
     for k in (2, 3):  # a right and a left step, away from t = 0
         side = gait.side_of_step(k)
         _, lm = _stance_samples(gait, k)
@@ -115,9 +120,9 @@ def test_treadmill_stance_foot_moves_at_belt_speed():
     assert np.ptp(pelvis_x) < 1e-9
 
 
-@pytest.mark.parametrize("preset", sorted(PRESETS))
+@pytest.mark.parametrize("preset", sorted(GAITS))
 def test_feet_never_below_ground(preset):
-    gait = Gait(BODY, preset_params(preset))
+    gait = Gait(BODY, GAITS[preset])
     times = np.linspace(0, 2 * gait.stride_time_s, 1500)
     lm = np.array([gait.pose(t).landmarks_m for t in times])
     feet = [INDEX[f"{s}_{p}"] for s in ("left", "right") for p in ("heel", "foot_index", "ankle")]
@@ -233,7 +238,17 @@ def test_cli_renders_with_overrides(tmp_path, capsys):
 
 def test_bad_input_is_one_clear_error(tmp_path, capsys):
     with pytest.raises(PosecheckError, match="duty factor"):
-        GaitParams(duty_factor=0.6).check()
+        GaitParams(duty_factor=0.49).check()  # neither flight nor double support to speak of
+    with pytest.raises(PosecheckError, match="duty factor"):
+        GaitParams(duty_factor=0.8).check()
+    with pytest.raises(PosecheckError, match="variability needs a flight phase"):
+        GaitParams(duty_factor=0.6, step_time_cv=0.02).check()
+    with pytest.raises(PosecheckError, match="view must be one of side, front, behind"):
+        SyntheticClip(small_spec(view="above"))
+    with pytest.raises(PosecheckError, match="no panning camera"):
+        SyntheticClip(small_spec(view="front", camera="pan"))
+    with pytest.raises(PosecheckError, match="no direction across the picture"):
+        SyntheticClip(small_spec(view="behind", direction="rtl"))
     with pytest.raises(PosecheckError, match="unknown preset"):
         preset_params("uphill-sprint")
     with pytest.raises(PosecheckError, match="leaves the frame"):

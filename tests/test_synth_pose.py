@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from posecheck.cleaning import clean
 from posecheck.kinematics import flexion_deg
@@ -18,6 +19,7 @@ def _knee_flexion_deg(points: np.ndarray, side: str) -> np.ndarray:
     return flexion_deg(hip, knee, ankle)
 
 
+@pytest.mark.slow
 def test_short_render_is_detected_by_the_pose_stage(tmp_path):
     spec = ClipSpec(gait=preset_params("level-good"), preset="level-good", camera="pan",
                     width=640, height=360, fps=30.0, seconds=1.0, seed=0)  # fmt: skip

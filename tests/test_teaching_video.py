@@ -3,7 +3,8 @@ coach mode's freezes counted, one still per foot strike and a contact sheet, and
 nothing to draw (the gait failed, a pose shorter than its video, missing keypoints).
 
 The sample clips' analyses are built on their exact landmarks (no pose model, see
-``test_annotate.analysis_from_truth``); the real treadmill clip runs the whole analysis."""
+``support.analyses.analysis_from_truth``); the real treadmill clip's is the session's whole
+analysis (``tests/conftest.py``)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ import dataclasses
 import cv2
 import numpy as np
 import pytest
-from conftest import shared_path
-from test_annotate import analysis_from_truth
 
 from posecheck.annotate import (
     KeyFrame,
@@ -24,6 +23,7 @@ from posecheck.annotate import (
 )
 from posecheck.annotate.teaching import CONTACT_SHEET, TeachingPlan
 from posecheck.video import iter_frames, probe
+from support.analyses import analysis_from_truth
 
 
 @pytest.fixture(scope="module")
@@ -130,13 +130,10 @@ def test_frames_past_the_pose_and_missing_keypoints_do_not_stop_the_video(tmp_pa
 
 
 @pytest.mark.slow
-def test_treadmill_teaching_video_has_the_inputs_frames_and_duration(tmp_path):
-    from posecheck.analyze import run_analysis
-    from posecheck.options import AnalysisOptions
-
-    clip = shared_path("data", "clips", "treadmill-side-male", "male_side.mp4")
-    analysis = run_analysis(clip, AnalysisOptions(slope_deg=0.0, write_video=False),
-                            show_progress=False)
+def test_treadmill_teaching_video_has_the_inputs_frames_and_duration(real_clip_analysis,
+                                                                       tmp_path):
+    analysis, labels = real_clip_analysis("treadmill-side-male")
+    clip = labels.video
     out = tmp_path / "teaching.mp4"
     records = write_teaching_video(analysis, out, key_frames_dir=tmp_path / "kf",
                                    show_progress=False)

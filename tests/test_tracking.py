@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import shared_path
 from posecheck import tracking
 from posecheck.errors import PosecheckError
-from posecheck.pose import Detection, detect_people
+from posecheck.pose import Detection
 
 
 def _person(hip_x: float, hip_y: float, torso_px: float) -> Detection:
@@ -57,13 +56,13 @@ def test_unknown_person_choice_is_a_clear_error():
 
 
 @pytest.fixture(scope="module")
-def park():
-    clip = shared_path("data", "clips", "park-walking-multi", "park_walking.mp4")
-    frames = detect_people(clip, show_progress=False)
+def park(park_people):
+    frames = park_people  # every person in every frame (the session's, tests/conftest.py)
     tracks = tracking.link_tracks(frames.people, frames.time_s)
     return frames, tracks, tracking.choose_track(tracks, None, fps=frames.info.fps)
 
 
+@pytest.mark.slow
 def test_park_clip_follows_the_walker_from_entry_to_exit(park):
     frames, tracks, chosen = park
     assert len(tracks) > 1  # the box-jumper and others are seen too
@@ -75,6 +74,7 @@ def test_park_clip_follows_the_walker_from_entry_to_exit(park):
     assert frames.time_s[chosen.frames[-1]] - frames.time_s[chosen.frames[0]] > 4.0
 
 
+@pytest.mark.slow
 def test_park_track_never_jumps_to_another_person(park):
     frames, _, chosen = park
     for k in range(1, len(chosen.frames)):
@@ -91,3 +91,55 @@ def test_park_track_never_jumps_to_another_person(park):
             if tracking._mean_landmark_distance(other, det) <= 0.5 * det.size_px:
                 continue
             assert np.linalg.norm(other.hip_px - previous.hip_px) > step, f"frame {i}"
+
+
+def _facing(det: Detection, way: int) -> Detection:
+    """``det`` with a side-on head: the nose a fifth of a torso ahead of the ears, facing
+    right (``way`` +1) or left (-1)."""
+    keypoints = det.keypoints_px.copy()
+    torso = det.size_px
+    ears = keypoints[0] - [way * 0.2 * torso, 0]
+    keypoints[[7, 8]] = ears  # left and right ear
+    return Detection(keypoints, det.visibility, det.world_m)
+
+
+def test_facing_reads_the_nose_ahead_of_the_ears():
+    assert tracking.facing(_facing(_person(300, 400, 100), +1)) == 1
+    assert tracking.facing(_facing(_person(300, 400, 100), -1)) == -1
+    assert tracking.facing(_person(300, 400, 100)) == 0  # nose over the ears: not clear
+
+
+def test_a_hidden_runner_keeps_their_track_from_someone_passing_the_other_way():
+    # Our runner stays at x 300 facing right (a camera following them); another runner,
+    # seen first at frame 20 beside them, runs left at 13 px/frame in front of ours, who is
+    # hidden in frames 21-30. The passer-by is lost in frames 21-24 (blur) and found again at
+    # frame 25 at x 295, nearer our runner's place than their own one-frame track's; facing
+    # the other way, that fit is not ours.
+    times = np.arange(60) / 30.0
+    people = []
+    for i in range(60):
+        frame = [] if 21 <= i <= 30 else [_facing(_person(300, 400, 100), +1)]
+        if i == 20 or i >= 25:
+            frame.append(_facing(_person(360 - 13 * (i - 20), 400, 100), -1))
+        people.append(frame)
+    tracks = tracking.link_tracks(people, times)
+    ours = next(t for t in tracks if t.frames[0] == 0)
+    assert np.all(ours.hip_px[:, 0] == 300)
+    assert ours.frames == [i for i in range(60) if not 21 <= i <= 30]
+    theirs = next(t for t in tracks if t.frames[0] == 20)
+    assert theirs.frames == [20, *range(25, 60)]
+
+
+def test_a_following_camera_chooses_the_runner_it_follows_not_the_one_crossing():
+    # Ours is centred all clip long (torso 100 px); another, a little larger, crosses the
+    # picture at 25 px/frame in frames 10-49. By presence x travel the crosser scores higher
+    # (4400 x 2.4 against 6000 x 1); when the camera follows, presence alone decides.
+    times = np.arange(60) / 30.0
+    people = [[_person(500, 400, 100)] + ([_person(25 * (i - 10), 380, 110)]
+                                          if 10 <= i < 50 else []) for i in range(60)]
+    tracks = tracking.link_tracks(people, times)
+    assert len(tracks) == 2
+    crosser = tracking.choose_track(tracks, "auto", fps=30.0)
+    assert crosser.frames[0] == 10
+    ours = tracking.choose_track(tracks, "auto", fps=30.0, camera_pans=True)
+    assert ours.frames == list(range(60))

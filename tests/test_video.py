@@ -5,9 +5,9 @@ import struct
 import numpy as np
 import pytest
 
-from conftest import shared_path
 from posecheck.errors import PosecheckError
 from posecheck.video import VideoWriter, iter_frames, probe
+from support.paths import shared_path
 
 
 def _pattern(height=120, width=160):
@@ -135,7 +135,8 @@ def _patches(columns=4):
     frame = np.zeros((rows * PATCH_PX, columns * PATCH_PX, 3), np.uint8)
     for i, colour in enumerate(PATCHES):
         row, column = divmod(i, columns)
-        frame[row * PATCH_PX : (row + 1) * PATCH_PX, column * PATCH_PX : (column + 1) * PATCH_PX] = colour
+        rows = slice(row * PATCH_PX, (row + 1) * PATCH_PX)
+        frame[rows, column * PATCH_PX:(column + 1) * PATCH_PX] = colour
     return frame
 
 

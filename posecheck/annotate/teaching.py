@@ -92,8 +92,12 @@ class TeachingPlan:
             notice = "no foot strikes were found"
         elif analysis.findings and all(f.verdict == "unknown" for f in analysis.findings):
             notice = f"not judged: {_short(analysis.findings[0].reason)}"
-        return cls(analysis, strikes, timeline, clip_readings(analysis.findings),
-                   near_side(pose), notice)
+        gait = analysis.gait
+        # the gait layer has found the near side already (on the mirrored copy, which keeps
+        # every landmark's name and depth); without a gait it is found here
+        sides = gait.near if gait is not None and len(gait.near) == pose.n_frames else \
+            near_side(pose)
+        return cls(analysis, strikes, timeline, clip_readings(analysis.findings), sides, notice)
 
     def keypoints(self, frame: int) -> np.ndarray | None:
         pose = self.analysis.pose

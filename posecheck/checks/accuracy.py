@@ -3,9 +3,9 @@
 Each entry is the absolute error of the clip's value against exact truth, measured end to end
 (synthetic video -> MediaPipe -> cleaning -> gait -> checks) on held-out synthetic clips, which
 chose nothing: the odd seeds of the technique matrix and the odd rounds of the
-designed-technique clips, pooled (48 clips). ``python benchmarks/checks_accuracy.py`` prints the
-table these numbers are copied from (its last, "both sets pooled"). A measure missing here has not been measured,
-and its findings say so (accuracy ``None``).
+designed-technique clips, pooled (48 clips). ``python benchmarks/checks_accuracy.py`` prints
+the table these numbers are copied from (its last, "both sets pooled"). A measure missing here
+has not been measured, and its findings say so (accuracy ``None``).
 """
 
 from __future__ import annotations

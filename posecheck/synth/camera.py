@@ -1,4 +1,5 @@
-"""A level pinhole camera beside the path, static or panning to follow the runner.
+"""A level pinhole camera beside the path, static or panning to follow the runner; or on the path,
+in front of the runner or behind (:func:`frontal_camera`).
 
 The camera stands at ``position_m`` (x, y, z) on the +z side of the runner and looks along -z,
 turned by ``yaw_rad`` about the vertical towards +x (a pan). It never tilts or rolls, so image
@@ -11,6 +12,11 @@ with s = +1 when the runner moves left-to-right and s = -1 right-to-left (the im
 right-to-left clip is the mirror image of the world, whose near side is then the runner's left).
 Pixel coordinates are continuous, x right and y down, the top-left image corner at (0, 0): the
 convention of :class:`posecheck.sequence.PoseSequence`.
+
+A camera in front of the runner has ``yaw_rad = -pi/2`` (it looks along -x, back at the runner
+coming towards it), one behind ``+pi/2`` (it looks along +x, after the runner going away); both
+with s = +1, so that the picture is not mirrored (the runner's right, +z, shows on the image
+left from the front and on the image right from behind).
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ import numpy as np
 # the figure range already has 5 cm margins, and 5 % of the frame either side keeps hands and
 # feet clear of the edge on a downhill clip that runs from corner to corner.
 STATIC_SPAN = 0.9
+
+#: Where a camera filming along the path stands: "front" (the runner comes towards it) or
+#: "behind" (the runner goes away from it); "side" is beside the path (:func:`frame_cameras`).
+VIEWS = ("side", "front", "behind")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,3 +101,23 @@ def frame_cameras(pelvis_xy: np.ndarray, figure_y: np.ndarray, *, width: int, he
     yaws = np.arctan2(x - centre_x, distance_m)
     return [Camera(np.array([centre_x, y + 0.5 * (low + high), distance_m]), float(yaw), focal,
                    width, height, direction) for yaw, y in zip(yaws, trend)]
+
+
+def frontal_camera(pelvis_xy: np.ndarray, figure_y: np.ndarray, *, width: int, height: int,
+                   view: str, distance_m: float, fill: float) -> Camera:
+    """The one camera of a clip filmed along the path, for a runner whose hip midpoint is at
+    ``pelvis_xy`` (n, 2) with the figure's lowest and highest world heights ``figure_y`` (n, 2)
+    in each frame: a tripod on the path (z = 0) ``distance_m`` ahead of the hips at their
+    closest, in front of the runner (``view`` "front": ahead of the last frame's hips, looking
+    back) or behind (``view`` "behind": behind the first frame's, looking forward), level, at the
+    middle height of the figure at its closest. Its focal length makes that closest figure's
+    height range ``fill`` of the frame height; the runner is smaller further away (a clip of a
+    runner coming towards or going away from a tripod), not at all on a treadmill.
+    """
+    x = pelvis_xy[:, 0]
+    closest = int(np.argmax(x)) if view == "front" else int(np.argmin(x))
+    sign = 1.0 if view == "front" else -1.0  # the camera stands on this side of the runner
+    low, high = float(figure_y[closest, 0]), float(figure_y[closest, 1])
+    position = np.array([x[closest] + sign * distance_m, 0.5 * (low + high), 0.0])
+    focal = fill * height * distance_m / (high - low)
+    return Camera(position, -sign * 0.5 * np.pi, focal, width, height, 1)

@@ -13,7 +13,7 @@ from posecheck.errors import PosecheckError
 from posecheck.landmarks import INDEX
 from posecheck.sequence import PoseSequence
 from posecheck.synth.body import Body
-from posecheck.synth.camera import Camera, frame_cameras
+from posecheck.synth.camera import VIEWS, Camera, frame_cameras, frontal_camera
 from posecheck.synth.gait import Gait, GaitParams, Pose
 from posecheck.synth.render import Appearance, Renderer, SceneStyle
 from posecheck.synth.timing import StepTiming
@@ -32,7 +32,7 @@ class ClipSpec:
     preset: str = "custom"
     height_m: float = 1.75
     sex: str = "male"
-    direction: str = "ltr"  # "ltr" (left to right) or "rtl"
+    direction: str = "ltr"  # "ltr" (left to right) or "rtl"; a side view's only
     camera: str = "static"  # "static" (tripod) or "pan" (turns to follow the runner)
     fps: float = 60.0
     width: int = 1280
@@ -43,12 +43,23 @@ class ClipSpec:
     fill: float = 0.62  # the figure's vertical range as a fraction of the frame height
     start_phase: float = 0.3  # where in the stride the clip starts (fraction), off an IC
     style: SceneStyle = SceneStyle()
+    # "side" (beside the path), "front" (on the path ahead, the runner coming towards it) or
+    # "behind" (on the path behind, the runner going away); for front and behind
+    # ``camera_distance_m`` is the distance to the runner's hips at their closest
+    view: str = "side"
 
     def check(self) -> None:
         if self.direction not in ("ltr", "rtl"):
             raise PosecheckError(f"direction must be 'ltr' or 'rtl', got {self.direction!r}")
         if self.camera not in ("static", "pan"):
             raise PosecheckError(f"camera must be 'static' or 'pan', got {self.camera!r}")
+        if self.view not in VIEWS:
+            raise PosecheckError(f"view must be one of {', '.join(VIEWS)}, got {self.view!r}")
+        if self.view != "side" and (self.camera != "static" or self.direction != "ltr"):
+            raise PosecheckError(
+                f"a {self.view} view is filmed from a tripod on the path: it has no panning "
+                "camera and no direction across the picture (use camera 'static', direction "
+                "'ltr')")
         if not 1 <= self.fps <= 1000:
             raise PosecheckError(f"fps must be 1-1000, got {self.fps}")
         if not (32 <= self.width <= 7680 and 32 <= self.height <= 4320):
@@ -68,6 +79,8 @@ class SyntheticClip:
         spec.check()
         self.spec = spec
         self.body = Body.from_height(spec.height_m, spec.sex)
+        # the world's +z side is the runner's right for a left-to-right runner and for a front
+        # or behind view (a true, unmirrored body); a right-to-left picture is the mirror image
         near = "right" if spec.direction == "ltr" else "left"
         self.gait = Gait(self.body, spec.gait, near_side=near)
         n = max(1, int(round(spec.seconds * spec.fps)))
@@ -85,11 +98,17 @@ class SyntheticClip:
         figure_y = np.stack([lm[:, :, 1].min(axis=1) - 0.05,
                              head[:, 1] + self.body.head_radius_m + 0.05], axis=1)  # fmt: skip
         pelvis = 0.5 * (lm[:, 23, :2] + lm[:, 24, :2])
-        self.cameras: list[Camera] = frame_cameras(
-            pelvis, figure_y, width=spec.width, height=spec.height,
-            direction=1 if spec.direction == "ltr" else -1, pan=spec.camera == "pan",
-            distance_m=spec.camera_distance_m, fill=spec.fill,
-        )  # fmt: skip
+        if spec.view == "side":
+            self.cameras: list[Camera] = frame_cameras(
+                pelvis, figure_y, width=spec.width, height=spec.height,
+                direction=1 if spec.direction == "ltr" else -1, pan=spec.camera == "pan",
+                distance_m=spec.camera_distance_m, fill=spec.fill,
+            )  # fmt: skip
+        else:
+            tripod = frontal_camera(pelvis, figure_y, width=spec.width, height=spec.height,
+                                    view=spec.view, distance_m=spec.camera_distance_m,
+                                    fill=spec.fill)  # fmt: skip
+            self.cameras = [tripod] * len(self.poses)
         self.landmarks_m = lm
         self.head_m = head
         self.landmarks_px = np.array([c.project(p) for c, p in zip(self.cameras, lm)])
@@ -112,21 +131,26 @@ class SyntheticClip:
         """RGB uint8 frames, (height, width, 3), in order."""
         spec = self.spec
         yaws = [c.yaw_rad for c in self.cameras]
-        pan_px = max(abs(y) for y in yaws) * self.cameras[0].focal_px
+        pan_px = 0.0  # a camera filming along the path stands still
+        if spec.view == "side":  # the scenery slides across a panning camera's picture
+            pan_px = max(abs(y) for y in yaws) * self.cameras[0].focal_px
         rng = np.random.default_rng(spec.seed)
         renderer = Renderer(
             width=spec.width, height=spec.height, appearance=Appearance.random(rng),
             style=spec.style, body_scale=spec.height_m / 1.75, slope_rad=self.gait.slope_rad,
             belt_speed_mps=spec.gait.speed_mps if spec.gait.treadmill else 0.0,
-            seed=int(rng.integers(2**31)), pan_px=pan_px,
+            seed=int(rng.integers(2**31)), pan_px=pan_px, view=spec.view,
         )  # fmt: skip
         for g, pose, camera in zip(self.gait_time_s, self.poses, self.cameras):
             yield renderer.render(pose, camera, g)  # a treadmill belt moves with the feet
 
     def truth_info(self) -> dict[str, Any]:
+        """The truth file's JSON (:mod:`posecheck.synth.truth`), with ``view`` ("front" or
+        "behind") after ``camera`` for a clip filmed along the path (a side view's truth, the
+        format's original, has none)."""
         spec, b = self.spec, self.body
         gait_values = dataclasses.asdict(spec.gait)
-        return {
+        info = {
             "preset": spec.preset,
             "seed": spec.seed,
             "fps": spec.fps,
@@ -151,6 +175,12 @@ class SyntheticClip:
             "steps": self.steps(),
             "metrics": true_metrics(self.gait),
         }  # fmt: skip
+        if spec.view != "side":
+            keys = list(info)
+            at = keys.index("camera") + 1
+            info = {**{k: info[k] for k in keys[:at]}, "view": spec.view,
+                    **{k: info[k] for k in keys[at:]}}
+        return info
 
     def events(self) -> dict[str, dict[str, list]]:
         """True initial contacts and toe-offs of each foot, times from the clip's first frame."""

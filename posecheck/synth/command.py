@@ -5,6 +5,8 @@ Examples::
     posecheck synth downhill-braking -o braking.mp4 --camera pan --direction rtl --fps 60
     posecheck synth level-good -o knee30.mp4 --knee-flexion-ic-deg 30 --seed 3
     posecheck synth downhill-good -o varied.mp4 --variability --seed 7
+    posecheck synth level-good -o front.mp4 --view front --seconds 1.5
+    posecheck synth level-good -o walk.mp4 --walk --camera pan --seconds 3
     posecheck synth --list-presets
     posecheck synth --sample-videos sample_videos/
 """
@@ -15,7 +17,9 @@ import argparse
 from pathlib import Path
 
 from posecheck.errors import PosecheckError
+from posecheck.synth.camera import VIEWS
 from posecheck.synth.clip import ClipSpec, SyntheticClip
+from posecheck.synth.gait import WALKING, WALKING_DUTY
 from posecheck.synth.presets import PRESETS, preset_params
 from posecheck.synth.render import BACKGROUNDS, SceneStyle
 from posecheck.synth.timing import REALISTIC_STEP_TIME_CV
@@ -48,8 +52,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``synth`` subcommand."""
     parser = subparsers.add_parser(
         "synth", help="render a synthetic runner clip with exact ground truth",
-        description="Render a side-on clip of a synthetic runner (H.264 MP4) and write its "
-        "ground truth beside it (<clip>.truth.json and <clip>.truth.npz).",
+        description="Render a clip of a synthetic runner (H.264 MP4), side-on unless --view "
+        "says otherwise, and write its ground truth beside it (<clip>.truth.json and "
+        "<clip>.truth.npz).",
     )  # fmt: skip
     parser.add_argument("preset", nargs="?", choices=sorted(PRESETS), help="named runner")
     parser.add_argument("-o", "--output", type=Path, help="output .mp4 path")
@@ -61,6 +66,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="runner moves left-to-right or right-to-left (default ltr)")
     scene.add_argument("--camera", choices=("static", "pan"), default="static",
                        help="tripod, or a camera turning to follow the runner (default static)")
+    scene.add_argument("--view", choices=VIEWS, default="side",
+                       help="where the camera films from: beside the path (side, the default), "
+                       "or a tripod on the path in front of the runner coming towards it "
+                       "(front) or behind the runner going away (behind), "
+                       "--camera-distance-m from the hips at their closest; front and behind "
+                       "take no --camera pan or --direction rtl")
     scene.add_argument("--fps", type=float, default=60.0, help="frames per second (default 60)")
     # --height is the runner's height everywhere else in posecheck: the frame gets its own names
     scene.add_argument("--frame-width", dest="width", type=int, default=1280,
@@ -75,17 +86,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="sensor noise, grey levels (default 2)")
     scene.add_argument("--blur-px", type=float, default=0.0, help="Gaussian blur sigma, px")
     scene.add_argument("--camera-distance-m", type=float, default=6.0,
-                       help="camera to path distance (default 6)")
+                       help="camera to path distance, m (default 6)")
     scene.add_argument("--treadmill", action="store_true", help="run on a treadmill belt")
-    scene.add_argument("--runner-height-m", type=float, default=1.75, help="default 1.75")
+    scene.add_argument("--runner-height-m", type=float, default=1.75,
+                       help="the runner's height, m (default 1.75)")
     scene.add_argument("--sex", choices=("male", "female"), default="male",
                        help="de Leva segment masses (default male)")
     scene.add_argument("--variability", action="store_true",
                        help="steps vary in duration (step time CV "
                        f"{REALISTIC_STEP_TIME_CV:g}, seeded; --step-time-cv sets another)")
     technique = parser.add_argument_group("technique overrides (defaults from the preset)")
-    for option in GAIT_OPTIONS:
-        technique.add_argument(option, type=float, default=None)
+    technique.add_argument(
+        "--walk", action="store_true",
+        help=f"walk instead of run: double support and no flight ({WALKING['speed_mps']:g} m/s, "
+        f"{WALKING['cadence_spm']:g} steps/min, duty factor {WALKING['duty_factor']:g}, and the "
+        "knees, feet and arms of a walk) over the preset's; the options below still override "
+        f"(a walk's duty factor is {WALKING_DUTY[0]:g}-{WALKING_DUTY[1]:g})")
+    for option, field in GAIT_OPTIONS.items():
+        technique.add_argument(option, type=float, default=None,
+                               help=f"GaitParams.{field} (default: the preset's)")
     parser.set_defaults(func=run)
 
 
@@ -95,6 +114,8 @@ def spec_from_args(args: argparse.Namespace) -> ClipSpec:
                  for option, field in GAIT_OPTIONS.items()}  # fmt: skip
     if args.variability and overrides["step_time_cv"] is None:
         overrides["step_time_cv"] = REALISTIC_STEP_TIME_CV
+    if args.walk:  # the walk's values, then the options given
+        overrides = {**WALKING, **{k: v for k, v in overrides.items() if v is not None}}
     gait = preset_params(args.preset, treadmill=args.treadmill or None, **overrides)
     style = SceneStyle(background=args.background, noise_sigma=args.noise,
                        blur_sigma_px=args.blur_px, treadmill=args.treadmill)  # fmt: skip
@@ -102,7 +123,7 @@ def spec_from_args(args: argparse.Namespace) -> ClipSpec:
         gait=gait, preset=args.preset, height_m=args.runner_height_m, sex=args.sex,
         direction=args.direction, camera=args.camera, fps=args.fps, width=args.width,
         height=args.height, seconds=args.seconds, seed=args.seed,
-        camera_distance_m=args.camera_distance_m, style=style,
+        camera_distance_m=args.camera_distance_m, style=style, view=args.view,
     )  # fmt: skip
 
 

@@ -29,6 +29,18 @@ this gait's time: :mod:`posecheck.synth.timing`.) Within a step:
   on the presets). The hips come down into each landing (the flight curve arrives level or
   falling).
 
+**Walking** (``duty_factor`` above 0.5, e.g. :data:`WALKING`): contacts overlap, so each step
+starts with double support (both feet planted, ``contact_time_s - step_time_s`` long) instead of
+ending with flight. The hips come from the leg that landed last, as in running stance, through
+double support too (the trailing leg, still planted, reaches them by inverse kinematics); from
+mid-stance to the next IC they are lowered smoothly by the difference between where that leg's
+knee profile and the next leg's IC flexion put them, so every IC has exactly
+``knee_flexion_ic_deg`` (the stance knee bends a little more late in stance, as a walker's
+does). The heel rise is solved so that the trailing knee is bent ``knee_flexion_to_deg`` at
+its toe-off, and the swing follows as in running. ``knee_flexion_to_deg`` may then exceed the
+mid-stance flexion (a walker's knee bends most at toe-off). Step-to-step timing variability
+needs a flight phase and is refused for a walk.
+
 Two more things are solved numerically so the truth equals the preset: where the foot lands relative
 to the pelvis (it sets the whole-body lean at mid-stance) and the trunk angle (it sets the waist
 bend). Everything else that the domain brief measures (landing distance, shank angle, CoM
@@ -62,6 +74,27 @@ SWING_START_PACE = 0.6  # ankle speed along the ground just after toe-off, in sw
 # (the landing pace is GaitParams.landing_foot_speed_fraction)
 FOOT_SET_AT = 0.85  # fraction of swing by which the foot has its landing angle
 TOES_RELAX = (0.1, 0.5)  # fraction of swing over which the toes straighten after toe-off
+# Walking duty factors: each foot is down ~60-62 % of the stride at a usual pace (Perry &
+# Burnfield, Gait Analysis, 2010), more when slow; above 0.5 both feet are down at once. The
+# lower end keeps double support a few frames long at 30 fps.
+WALKING_DUTY = (0.52, 0.75)
+
+#: GaitParams overrides for a level walk at a usual pace (``posecheck synth --walk``): 1.4 m/s
+#: at 110 steps/min (a 0.76 m step), each foot down 60 % of the stride; a heel strike with the
+#: toe 15 deg up on a nearly straight knee (5 deg), the thigh about 25 deg ahead of vertical;
+#: the hips passing over the ankle about a third into stance, so that at mid-stance (by time)
+#: the CoM is 8 deg ahead of the ankle; a low swing (ankle ~10 cm up) and nearly straight arms
+#: swinging ~30 deg (Perry & Burnfield, Gait Analysis, 2010; Winter, Biomechanics and Motor
+#: Control of Human Movement). The knee is 20 deg at mid-stance and, with the heel risen about
+#: 60 deg, 10 deg at toe-off: this model bends it most late in single support (~35 deg) rather
+#: than at toe-off; the pelvis rises and falls about 5 cm, as a walker's does.
+WALKING: dict[str, float] = dict(
+    speed_mps=1.4, cadence_spm=110.0, duty_factor=0.60, lean_deg=8.0, waist_bend_deg=1.0,
+    knee_flexion_ic_deg=5.0, knee_flexion_mid_deg=20.0, knee_flexion_to_deg=10.0,
+    swing_lift_m=0.10, foot_strike_deg=15.0, shoulder_abduction_deg=5.0, elbow_deg=150.0,
+    arm_swing_deg=30.0, arm_mean_deg=-5.0, head_pitch_deg=0.0,
+    landing_foot_speed_fraction=0.3,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,17 +131,27 @@ class GaitParams:
     # healthy runners (the value the technique matrix uses, REALISTIC_STEP_TIME_CV).
     step_time_cv: float = 0.0
 
+    @property
+    def walking(self) -> bool:
+        """A walk: each foot is on the ground more than half the stride (double support)."""
+        return self.duty_factor > 0.5
+
     def check(self) -> None:
         """Raise PosecheckError for values the gait cannot produce."""
         if not 0.5 <= self.speed_mps <= 10:
             raise PosecheckError(f"speed must be 0.5-10 m/s, got {self.speed_mps}")
         if not 100 <= self.cadence_spm <= 240:
             raise PosecheckError(f"cadence must be 100-240 steps/min, got {self.cadence_spm}")
-        if not 0.15 <= self.duty_factor < 0.48:
+        if not (0.15 <= self.duty_factor < 0.48 or WALKING_DUTY[0] <= self.duty_factor
+                <= WALKING_DUTY[1]):
             raise PosecheckError(
-                "duty factor must be 0.15-0.48 (running has a flight phase), got "
+                "duty factor must be 0.15-0.48 (running has a flight phase) or "
+                f"{WALKING_DUTY[0]:g}-{WALKING_DUTY[1]:g} (walking has double support), got "
                 f"{self.duty_factor}"
             )
+        if self.walking and self.step_time_cv > 0:
+            raise PosecheckError("step time variability needs a flight phase: a walk "
+                                 "(duty factor above 0.5) has none, set step_time_cv to 0")
         if not -15 <= self.lean_deg <= 30:
             raise PosecheckError(f"whole-body lean must be -15 to 30 deg, got {self.lean_deg}")
         if not -15 <= self.waist_bend_deg <= 45:
@@ -119,12 +162,17 @@ class GaitParams:
             raise PosecheckError(
                 f"knee flexion at IC must be 0-60 deg, got {self.knee_flexion_ic_deg}"
             )
-        ends = max(self.knee_flexion_ic_deg, self.knee_flexion_to_deg)
+        # a walker's knee bends most at toe-off: only the IC flexion must be under mid-stance's
+        ends = (self.knee_flexion_ic_deg if self.walking
+                else max(self.knee_flexion_ic_deg, self.knee_flexion_to_deg))
         if not ends < self.knee_flexion_mid_deg <= 90:
             raise PosecheckError(
                 "mid-stance knee flexion must exceed the flexion at IC and toe-off and be <= 90 "
                 f"deg, got {self.knee_flexion_mid_deg}"
             )
+        if self.walking and not self.knee_flexion_to_deg <= 70:
+            raise PosecheckError(
+                f"knee flexion at toe-off must be <= 70 deg, got {self.knee_flexion_to_deg}")
         if not 60 <= self.elbow_deg <= 180:
             raise PosecheckError(f"elbow angle must be 60-180 deg, got {self.elbow_deg}")
         if not 0 <= self.shoulder_abduction_deg <= 60:
@@ -271,6 +319,8 @@ class Gait:
         k = math.floor(t / self.step_time_s)
         tau = t - k * self.step_time_s
         tc = self.contact_time_s
+        if self.params.walking:
+            return self._pelvis_y_walking(k, tau)
         if tau <= tc:
             return self._pelvis_y_stance(k, tau)
         h = 1e-6  # s, finite-difference step for the boundary velocities
@@ -288,6 +338,18 @@ class Gait:
         h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
         h01, h11 = -2 * s**3 + 3 * s**2, s**3 - s**2
         return h00 * y0 + h10 * span * v0 + h01 * y1 + h11 * span * v1
+
+    def _pelvis_y_walking(self, k: int, tau: float) -> float:
+        """Hip height in step k of a walk at local time tau in [0, step time): from step k's leg
+        (the leg that landed last), lowered (or raised) from mid-stance on by a smoothstep that
+        reaches, at the next IC, the height that gives step k + 1's leg its IC flexion."""
+        y = self._pelvis_y_stance(k, tau)
+        lower_from = 0.5 * self.contact_time_s  # mid-stance: its knee flexion stays exact
+        if tau <= lower_from:
+            return y
+        end = self.step_time_s
+        gap = self._pelvis_y_stance(k + 1, 0.0) - self._pelvis_y_stance(k, end)
+        return y + gap * smoothstep((tau - lower_from) / (end - lower_from))
 
     # ---- leg joint angles ----------------------------------------------------------------------
     def leg_ik(self, hip: np.ndarray, ankle: np.ndarray) -> tuple[float, float]:
@@ -450,6 +512,9 @@ class Gait:
     def _fit_stance(self) -> None:
         """Heel rise at toe-off that makes the hip's height change over stance the slope's share
         for that time (none on the level), so flight carries the rest: a hop, not a fall."""
+        if self.params.walking:
+            self._fit_toe_off_walking()
+            return
         tc = self.contact_time_s
 
         def height_error(foot_deg: float) -> float:
@@ -461,6 +526,25 @@ class Gait:
         if low * high < 0:
             self.toe_off_foot_deg = optimize.brentq(height_error, *TOE_OFF_LIMITS_DEG, xtol=1e-10)
         else:  # no heel rise matches: keep the closer end (the flight then climbs or drops more)
+            self.toe_off_foot_deg = TOE_OFF_LIMITS_DEG[int(abs(high) < abs(low))]
+
+    def _fit_toe_off_walking(self) -> None:
+        """A walk's heel rise at toe-off: the one that leaves the trailing knee bent
+        ``knee_flexion_to_deg`` when it leaves the ground (the hips there are held by the leading
+        leg, which the heel rise does not move)."""
+        tc = self.contact_time_s
+        reach = float(self.body.knee_distance_m(self.params.knee_flexion_to_deg))
+        hip = np.array([self.pelvis_x(tc), self.pelvis_y(tc)])
+
+        def reach_error(foot_deg: float) -> float:
+            self.toe_off_foot_deg = foot_deg
+            ankle, _, _ = self.stance_foot(0, 1.0)
+            return float(np.hypot(*(ankle - hip))) - reach
+
+        low, high = reach_error(TOE_OFF_LIMITS_DEG[0]), reach_error(TOE_OFF_LIMITS_DEG[1])
+        if low * high < 0:
+            self.toe_off_foot_deg = optimize.brentq(reach_error, *TOE_OFF_LIMITS_DEG, xtol=1e-10)
+        else:  # no heel rise reaches: keep the closer end (the knee then differs at toe-off)
             self.toe_off_foot_deg = TOE_OFF_LIMITS_DEG[int(abs(high) < abs(low))]
 
     def mid_stance_angles(self) -> tuple[float, float]:

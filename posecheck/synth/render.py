@@ -4,7 +4,10 @@ The pose model needs a figure that looks like a person: thin stick figures are n
 while filled capsules with skin-coloured limbs, a shirt, shorts, shoes, shading and a face are
 (issue 3). Limbs are tapered capsules drawn in three shade bands (dark rim, mid tone, highlight
 towards an upper-left light); the far arm and leg are drawn first and a little darker, then the
-torso, head and the near leg and arm, so limbs occlude as they would.
+torso, head and the near leg and arm, so limbs occlude as they would. Filmed along the path
+(from the front or behind) every limb segment and the body are drawn far to near by their
+depth, the body with its shoulders and hips across it, and the head with a face or, from
+behind, hair; the path then runs away from the camera.
 
 Speed: the sky/scenery is drawn once into a panorama that a panning camera slides across; per
 frame only the ground (a few polygons), about 40 primitives for the figure and optional blur and
@@ -21,7 +24,7 @@ import numpy as np
 
 from posecheck.errors import PosecheckError
 from posecheck.landmarks import INDEX
-from posecheck.synth.camera import Camera
+from posecheck.synth.camera import VIEWS, Camera
 from posecheck.synth.gait import SIDES, Pose
 
 BACKGROUNDS = ("plain", "gradient", "park", "busy")
@@ -100,8 +103,11 @@ class Renderer:
 
     def __init__(self, *, width: int, height: int, appearance: Appearance, style: SceneStyle,
                  body_scale: float, slope_rad: float, belt_speed_mps: float, seed: int,
-                 pan_px: float = 0.0) -> None:
+                 pan_px: float = 0.0, view: str = "side") -> None:
         style.check()
+        if view not in VIEWS:
+            raise PosecheckError(f"view must be one of {', '.join(VIEWS)}, got {view!r}")
+        self.view = view  # "side", or along the path: "front" / "behind"
         self.width, self.height = int(width), int(height)
         self.look, self.style = appearance, style
         self.scale = body_scale  # runner height / 1.75 m
@@ -121,11 +127,18 @@ class Renderer:
     # ---- frame ----------------------------------------------------------------------------------
     def render(self, pose: Pose, camera: Camera, time_s: float) -> np.ndarray:
         """One RGB frame of ``pose`` seen by ``camera``."""
-        shift = int(round(camera.direction * camera.focal_px * camera.yaw_rad))
-        start = int(np.clip(self.margin_px + shift, 0, 2 * self.margin_px))
+        if self.view == "side":
+            shift = int(round(camera.direction * camera.focal_px * camera.yaw_rad))
+            start = int(np.clip(self.margin_px + shift, 0, 2 * self.margin_px))
+        else:  # a camera filming along the path does not turn
+            start = self.margin_px
         img = self.panorama[:, start:start + self.width].copy()
-        self._ground(img, camera, time_s)
-        self._figure(img, pose, camera)
+        if self.view == "side":
+            self._ground(img, camera, time_s)
+            self._figure(img, pose, camera)
+        else:
+            self._ground_along(img, camera, time_s)
+            self._figure_along(img, pose, camera)
         if self.style.blur_sigma_px > 0:
             img = cv2.GaussianBlur(img, (0, 0), self.style.blur_sigma_px)
         if self.noise:
@@ -153,7 +166,8 @@ class Renderer:
         return camera.project(np.array([camera.position_m + far * (ahead + 0.8 * across),
                                         camera.position_m + far * (ahead - 0.8 * across)]))
 
-    def _ground(self, img: np.ndarray, camera: Camera, time_s: float) -> None:
+    def _grass(self, img: np.ndarray, camera: Camera) -> None:
+        """The ground plane, everything below its horizon."""
         (u0, v0), (u1, v1) = self._horizon(camera)
         slope = (v1 - v0) / (u1 - u0)
         span = 3.0 * (self.width + self.height)
@@ -163,6 +177,9 @@ class Renderer:
         ground_colour = (95, 120, 70) if not self.style.treadmill else (150, 150, 150)
         cv2.fillPoly(img, [_fixed(np.array([left, right, *below]))], ground_colour, cv2.LINE_AA,
                      SHIFT)  # fmt: skip
+
+    def _ground(self, img: np.ndarray, camera: Camera, time_s: float) -> None:
+        self._grass(img, camera)
         # the path: a band either side of the body's plane, around where the camera looks;
         # 1.5 camera distances either side stays in front of the camera at any pan angle
         look_x = camera.position_m[0] + camera.position_m[2] * math.tan(camera.yaw_rad)
@@ -175,6 +192,27 @@ class Renderer:
         # cross lines every 0.5 m show the ground (or belt) moving under the runner
         offset = (-self.belt_speed * time_s) % 0.5 if self.style.treadmill else 0.0
         marks = np.arange(math.floor((look_x - half) / 0.5) * 0.5, look_x + half, 0.5) + offset
+        a = camera.project(self._ground_point(marks, 0.9))
+        b = camera.project(self._ground_point(marks, -0.9))
+        line = _shade(path, 0.8)
+        for p, q in zip(_fixed(a), _fixed(b)):
+            cv2.line(img, tuple(p), tuple(q), line, max(1, self.height // 360), cv2.LINE_AA, SHIFT)
+
+    def _ground_along(self, img: np.ndarray, camera: Camera, time_s: float) -> None:
+        """The ground and the path for a camera standing on the path: the path runs from just
+        in front of the camera into the distance, cross lines every 0.5 m to 40 m."""
+        self._grass(img, camera)
+        ahead = math.copysign(1.0, math.sin(camera.yaw_rad))  # the camera looks along +-x
+        x0 = camera.position_m[0]
+        px = x0 + ahead * np.array([0.5, 1000.0])  # in front of the camera only
+        near = camera.project(self._ground_point(px, 0.9))
+        back = camera.project(self._ground_point(px, -0.9))
+        path = (150, 130, 100) if not self.style.treadmill else (45, 45, 50)
+        cv2.fillPoly(img, [_fixed(np.vstack([back, near[::-1]]))], path, cv2.LINE_AA, SHIFT)
+        offset = (-self.belt_speed * time_s) % 0.5 if self.style.treadmill else 0.0
+        lo, hi = sorted((x0 + ahead * 0.5, x0 + ahead * 40.0))
+        marks = np.arange(math.ceil(lo / 0.5) * 0.5, hi, 0.5) + offset
+        marks = marks[(marks - x0) * ahead >= 0.5]
         a = camera.project(self._ground_point(marks, 0.9))
         b = camera.project(self._ground_point(marks, -0.9))
         line = _shade(path, 0.8)
@@ -309,6 +347,149 @@ class Renderer:
         cv2.line(img, tuple(_fixed(mouth)), tuple(_fixed(mouth + facing * 0.18 * r)),
                  (150, 60, 60), max(1, int(0.06 * r)), cv2.LINE_AA, SHIFT)
 
+
+    # ---- the figure filmed along the path: from the front or behind ----------------------------
+    def _figure_along(self, img: np.ndarray, pose: Pose, camera: Camera) -> None:
+        """Every limb segment and the body (torso and head) drawn far to near by the depth of
+        its middle: a leg or arm swinging towards the camera is drawn over the body, one
+        swinging away under it."""
+        lm = pose.landmarks_m
+        px = camera.project(lm)
+        depth = camera.depth(lm)
+        head_px = camera.project(pose.head_centre_m)
+        head_depth = float(camera.depth(pose.head_centre_m))
+        m_to_px = camera.focal_px * self.scale
+
+        def radius(metres: float, depth_m: float) -> float:
+            return metres * m_to_px / depth_m
+
+        # the face is seen when the camera is on the side the nose points to
+        face = float((lm[INDEX["nose"]] - pose.head_centre_m)
+                     @ (camera.position_m - pose.head_centre_m)) > 0  # fmt: skip
+        parts = []  # (depth of the part's middle in m, how to draw it)
+        for side in SIDES:
+            parts += self._limb_parts(img, px, depth, side, radius)
+        girdles = [INDEX[f"{s}_{n}"] for s in SIDES for n in ("hip", "shoulder")]
+
+        def body() -> None:
+            self._torso_along(img, px, depth, radius)
+            self._head_along(img, px, head_px, head_depth, radius, face)
+
+        parts.append((float(depth[girdles].mean()), body))
+        for _, draw in sorted(parts, key=lambda part: -part[0]):
+            draw()
+
+    def _limb_parts(self, img, px, depth, side, radius) -> list:
+        """(depth, draw) of each segment of one side's arm and leg, drawn as :meth:`_arm` and
+        :meth:`_leg` draw them (the shoe as a sole from heel to toe, which points at or away
+        from the camera)."""
+        look = self.look
+        i = {n: INDEX[f"{side}_{n}"] for n in ("shoulder", "elbow", "wrist", "index", "hip",
+                                               "knee", "ankle", "heel", "foot_index")}
+        p = {n: px[k] for n, k in i.items()}
+        d = {n: depth[k] for n, k in i.items()}
+
+        def upper_arm() -> None:
+            ru = [radius(r, d["shoulder"]) for r in RADII_M["upper_arm"]]
+            sleeve = p["shoulder"] + 0.45 * (p["elbow"] - p["shoulder"])
+            self._capsule(img, sleeve, p["elbow"], ru[0] * 0.95, ru[1], look.skin, 1.0)
+            self._capsule(img, p["shoulder"], sleeve, ru[0] * 1.25, ru[0] * 1.15, look.shirt,
+                          1.0)
+
+        def forearm() -> None:
+            rf = [radius(r, d["elbow"]) for r in RADII_M["forearm"]]
+            self._capsule(img, p["elbow"], p["wrist"], *rf, look.skin, 1.0)
+
+        def hand() -> None:
+            centre = 0.5 * (p["wrist"] + p["index"])
+            rh = radius(RADII_M["hand"], d["wrist"])
+            self._capsule(img, centre, centre, rh, rh, look.skin, 0.95)
+
+        def thigh() -> None:
+            rt = [radius(r, d["hip"]) for r in RADII_M["thigh"]]
+            hem = p["hip"] + SHORTS_HEM * (p["knee"] - p["hip"])
+            self._capsule(img, hem, p["knee"], rt[0] * 0.92, rt[1], look.skin, 1.0)
+            self._capsule(img, p["hip"], hem, rt[0] * 1.15, rt[0] * 1.08, look.shorts, 1.0)
+
+        def shank() -> None:
+            rs = [radius(r, d["knee"]) for r in RADII_M["shank"]]
+            self._capsule(img, p["knee"], p["ankle"], *rs, look.skin, 1.0)
+
+        def shoe() -> None:
+            rshoe = radius(RADII_M["shoe"], d["ankle"])
+            rtoe = radius(RADII_M["toe"], d["ankle"])
+            heel, toe = p["heel"], p["foot_index"]
+            self._capsule(img, p["ankle"], heel + 0.3 * (toe - heel), rshoe, rshoe, look.shoes,
+                          1.0)
+            self._capsule(img, heel, toe, rshoe, rtoe * 1.1, look.shoes, 1.0)
+
+        def middle(a: str, b: str) -> float:
+            return float(0.5 * (d[a] + d[b]))
+
+        return [(middle("shoulder", "elbow"), upper_arm), (middle("elbow", "wrist"), forearm),
+                (float(d["wrist"]), hand), (middle("hip", "knee"), thigh),
+                (middle("knee", "ankle"), shank), (middle("heel", "foot_index"), shoe)]
+
+    def _torso_along(self, img, px, depth, radius) -> None:
+        """The trunk from in front or behind: the shirt down the middle and across the
+        shoulders, the shorts across the hips."""
+        look = self.look
+        hips = [px[INDEX[f"{s}_hip"]] for s in SIDES]
+        shoulders = [px[INDEX[f"{s}_shoulder"]] for s in SIDES]
+        hip, sh = 0.5 * (hips[0] + hips[1]), 0.5 * (shoulders[0] + shoulders[1])
+        d = float(0.5 * (depth[INDEX["left_hip"]] + depth[INDEX["right_hip"]]))
+        r0, r1 = (radius(r, d) for r in RADII_M["torso"])
+        rs = radius(RADII_M["shorts"], d)
+        waist = hip + 0.25 * (sh - hip)
+        chest = sh + 0.12 * (hip - sh)
+        self._capsule(img, hips[0], hips[1], rs, rs, look.shorts, 1.0)
+        self._capsule(img, hip, waist, rs, rs, look.shorts, 1.0)
+        self._capsule(img, waist, chest, r0, r1, look.shirt, 1.0)
+        down = 0.08 * (hip - sh)  # the shoulders' round is a little below the joints' line
+        ra = radius(RADII_M["upper_arm"][0] * 1.4, d)
+        self._capsule(img, shoulders[0] + down, shoulders[1] + down, ra, ra, look.shirt, 1.0)
+
+    def _head_along(self, img, px, head, head_depth, radius, face: bool) -> None:
+        """The neck, the ears either side and the head: a face (eyes, brows, nose, mouth) under
+        a fringe of hair, or from behind the hair over all but the nape."""
+        look = self.look
+        r = radius(0.058 * 1.75, head_depth)
+        up = np.array([0.0, -1.0])
+        sh = 0.5 * (px[INDEX["left_shoulder"]] + px[INDEX["right_shoulder"]])
+        rn = radius(RADII_M["neck"], head_depth)
+        self._capsule(img, sh, head + (sh - head) * 0.4, rn * 1.1, rn, look.skin, 0.9)
+        for side in SIDES:
+            ear = px[INDEX[f"{side}_ear"]]
+            cv2.ellipse(img, tuple(_fixed(ear)), (int(0.2 * r * SCALE), int(0.32 * r * SCALE)),
+                        0, 0, 360, _shade(look.skin, 0.8), -1, cv2.LINE_AA, SHIFT)
+
+        def oval(centre: np.ndarray, axes: tuple[float, float], colour) -> None:
+            cv2.ellipse(img, tuple(_fixed(centre)), (int(axes[0] * r * SCALE),
+                                                     int(axes[1] * r * SCALE)),
+                        0, 0, 360, colour, -1, cv2.LINE_AA, SHIFT)
+
+        if not face:  # the back of the head: hair over all of it but the nape
+            oval(head, (0.9, 1.0), look.skin)
+            oval(head + up * 0.12 * r, (0.94, 0.92), look.hair)
+            return
+        oval(head + up * 0.1 * r, (0.95, 1.02), look.hair)
+        oval(head - up * 0.08 * r, (0.84, 0.96), look.skin)
+        oval(head + up * 0.62 * r, (0.86, 0.4), look.hair)  # the fringe
+        for side in SIDES:
+            eye = px[INDEX[f"{side}_eye"]]
+            cv2.circle(img, tuple(_fixed(eye)), max(1, int(0.11 * r * SCALE)), (30, 30, 30), -1,
+                       cv2.LINE_AA, SHIFT)
+            brow = eye + up * 0.2 * r
+            half = np.array([0.14 * r, 0.0])
+            cv2.line(img, tuple(_fixed(brow - half)), tuple(_fixed(brow + half)), look.hair,
+                     max(1, int(0.06 * r)), cv2.LINE_AA, SHIFT)
+        nose = px[INDEX["nose"]]
+        bridge = 0.5 * (px[INDEX["left_eye_inner"]] + px[INDEX["right_eye_inner"]])
+        cv2.line(img, tuple(_fixed(bridge)), tuple(_fixed(nose)), _shade(look.skin, 0.8),
+                 max(1, int(0.1 * r)), cv2.LINE_AA, SHIFT)
+        cv2.line(img, tuple(_fixed(px[INDEX["mouth_left"]])),
+                 tuple(_fixed(px[INDEX["mouth_right"]])), (150, 60, 60), max(1, int(0.07 * r)),
+                 cv2.LINE_AA, SHIFT)
 
 def _panorama(kind: str, width: int, height: int, rng: np.random.Generator) -> np.ndarray:
     """The scenery behind the ground: (height, width, 3) uint8 RGB, drawn once per clip."""

@@ -3,10 +3,12 @@
 Every input is made here, in a folder the test gives, from plain bytes, simple encodes (PyAV and
 :class:`posecheck.video.VideoWriter`) and the synthetic runner (:mod:`posecheck.synth`): nothing
 is downloaded and no file is committed. Clips with a person are small (320 x 180, 30 fps, a
-second or two) and filmed by the synthetic panning camera, which keeps the runner at 60% of
-the frame height: large enough for the pose model at that size.
+second or two) and most are filmed by the synthetic panning camera, which keeps the runner at
+60% of the frame height: large enough for the pose model at that size (the walk, whose legs
+must show its foot events, is 640 x 360; the runner filmed from the front or behind is at
+that size only when closest).
 
-Also here: the ways of running the command that ``tests/test_analyze_cli.py``'s offline runner
+Also here: the ways of running the command that :func:`support.commands.offline_command`
 does not cover: interrupted half way (``run_interrupted``) and with the output folder on a file
 system of its own, read-only or full (``run_on_mount``).
 """
@@ -28,10 +30,11 @@ import cv2
 import numpy as np
 
 from posecheck.synth.clip import ClipSpec, SyntheticClip
+from posecheck.synth.gait import WALKING
 from posecheck.synth.presets import preset_params
 from posecheck.synth.render import SceneStyle
 from posecheck.video import VideoWriter
-from test_analyze_cli import NO_SOCKETS, _offline_command
+from support.commands import NO_SOCKETS, offline_command
 
 WIDTH, HEIGHT, FPS = 320, 180, 30.0
 
@@ -151,11 +154,13 @@ def png(path: Path, rgb: np.ndarray) -> Path:
 
 def runner(seconds: float, *, fps: float = FPS, width: int = WIDTH, height: int = HEIGHT,
            camera: str = "pan", direction: str = "ltr", seed: int = 1,
-           style: SceneStyle = SceneStyle(), **gait) -> SyntheticClip:
-    """The level-good synthetic runner; ``gait`` overrides its GaitParams fields."""
+           style: SceneStyle = SceneStyle(), view: str = "side", **gait) -> SyntheticClip:
+    """The level-good synthetic runner; ``gait`` overrides its GaitParams fields; ``view``
+    "front" or "behind" films along the path from a tripod (``camera`` must then be
+    "static")."""
     spec = ClipSpec(gait=preset_params("level-good", **gait), preset="level-good",
                     camera=camera, direction=direction, fps=fps, width=width, height=height,
-                    seconds=seconds, seed=seed, style=style)
+                    seconds=seconds, seed=seed, style=style, view=view)
     return SyntheticClip(spec)
 
 
@@ -273,7 +278,7 @@ def run_interrupted(args: list[str], *, cwd: Path, env: dict, staging_in: Path, 
     """Start posecheck, wait until its staging folder ``.OUTNAME.partial-*`` appears in
     ``staging_in`` (the run has begun), give the pose stage ``after_s`` more, then send SIGINT
     as Ctrl-C does. Returns the finished process and whether the signal came while it ran."""
-    process = subprocess.Popen(_offline_command(*args), cwd=cwd, env=env, text=True,
+    process = subprocess.Popen(offline_command(*args), cwd=cwd, env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
@@ -438,12 +443,13 @@ def entering_late_leaving_early(folder: Path) -> list[Path]:
                           for f in frames])]
 
 
-def crossing(folder: Path) -> list[Path]:
-    # Encoded with B-frames, as the case was built (posecheck's writer has since stopped using
-    # them). Known weakness: encoded without, the same frames leave our runner found in 50% of
-    # them instead of 70% and more: the tracks split where the two runners cross
-    # (posecheck/tracking.py), and which way they split follows the encoder's noise.
-    return [write_frames(folder / "clip.mp4", two_runners_crossing(), bframes=3)]
+def crossing(folder: Path, *, bframes: int = 0) -> list[Path]:
+    """Two runners crossing, encoded as posecheck writes (no B-frames) or with ``bframes``.
+    The same frames encoded both ways once split the runners' tracks differently where they
+    cross (our runner found in 50% or 73% of the frames): the encoder's noise decided which
+    runner the one fit seen there went to. Tracks now follow the way each runner faces
+    (posecheck/tracking.py), so both encodings must follow ours."""
+    return [write_frames(folder / "clip.mp4", two_runners_crossing(), bframes=bframes)]
 
 
 def hidden_for_a_second(folder: Path) -> list[Path]:
@@ -458,6 +464,24 @@ def feet_out_of_frame(folder: Path) -> list[Path]:
 
 def standing(folder: Path) -> list[Path]:
     return [write_frames(folder / "clip.mp4", standing_still(1.0))]
+
+
+def filmed_from(view: str):
+    """The input maker of a runner filmed along the path: 1.5 s of level running towards a
+    tripod on the path ("front": from 11 m to 6 m away) or away from it ("behind"), the
+    closest figure 62% of the frame height."""
+    def make(folder: Path) -> list[Path]:
+        return [write_frames(folder / "clip.mp4",
+                             runner_frames(1.5, camera="static", view=view))]
+    return make
+
+
+def walking(folder: Path) -> list[Path]:
+    """A walk (1.4 m/s, 110 steps/min, each foot down 60% of the stride: double support, no
+    flight), followed by the panning camera for 3 s (five or six steps). 640 x 360: at 320 x
+    180 the walker's legs are under 80 px and their foot events too unsure to count on."""
+    return [write_frames(folder / "clip.mp4",
+                         runner_frames(3.0, width=2 * WIDTH, height=2 * HEIGHT, **WALKING))]
 
 
 def runner_clip(folder: Path, seconds: float = 1.0, name: str = "clip.mp4") -> list[Path]:
