@@ -58,9 +58,8 @@ def _register_analyze(subparsers: argparse._SubParsersAction) -> None:
                         "fps slow motion played at 30); times are reported in real time "
                         "(default: from the file's capture rate when it gives one, else 1)")
     parser.add_argument("--workers", type=_whole_number, default=None, metavar="N",
-                        help="processes the pose stage of a clip runs in, each on one part of "
-                        "the clip (default 1; 2 keeps two cores busy, a quarter faster, and "
-                        "needs some 240 MB more)")
+                        help="threads the pose stage of a clip runs in, each on one part of "
+                        "the clip (default 2, at most the cores; 1 needs some 65 MB less)")
     parser.add_argument("--jobs", type=_whole_number, default=None, metavar="N",
                         help="a session: clips analysed at once, one process each (default: "
                         "the cores, at most the clips)")

@@ -15,12 +15,12 @@ from posecheck.errors import PosecheckError, UsageError
 
 PERSON_RULES = ("auto", "largest", "sideways")
 MAX_WORKERS = 64
-#: The pose stage's processes when ``--workers`` is not given, at most the cores. One: two
-#: workers give the single pass's landmarks (tests/test_pose_parallel.py) and ran a 24 s clip
-#: 1.26-1.35x faster end to end on this 2-core machine, but each holds its own pose model and
-#: decoder: 240 MB more in all at 1080p (PSS 674 against 435 MB), over the 500 MB target
-#: (README, speed section). ``--workers 2`` when speed matters more than memory.
-DEFAULT_WORKERS = 1
+#: The pose stage's threads when ``--workers`` is not given, at most the cores. Two: they give
+#: the single pass's landmarks (tests/test_pose_parallel.py) and ran the pose stage of a 24 s
+#: 1080p clip 1.6 times as fast as one on this 2-core machine, for 65 MB more at the peak (556
+#: against 491 MB; MediaPipe runs its models outside Python's lock, so one process holds both,
+#: README, speed section). ``--workers 1`` for the least memory.
+DEFAULT_WORKERS = 2
 
 
 def parse_person(value: str | int | None) -> str | int:
@@ -103,7 +103,7 @@ class AnalysisOptions:
 
     def __post_init__(self) -> None:
         if self.workers is not None and not 1 <= self.workers <= MAX_WORKERS:
-            raise UsageError(f"--workers is how many processes the pose stage runs in "
+            raise UsageError(f"--workers is how many threads the pose stage runs in "
                              f"(1-{MAX_WORKERS}), got {self.workers}")
         # 32: phones film up to 960 fps for 30 fps playback
         if self.slow_motion is not None and not 1.0 <= self.slow_motion <= 32.0:
@@ -127,7 +127,7 @@ class AnalysisOptions:
             raise PosecheckError(f"{self.model_path}: pose model file not found")
 
     def pose_workers(self) -> int:
-        """The pose stage's processes: ``workers`` when given, else :data:`DEFAULT_WORKERS`
+        """The pose stage's threads: ``workers`` when given, else :data:`DEFAULT_WORKERS`
         (see there), never more than the cores this process may use."""
         if self.workers is not None:
             return self.workers

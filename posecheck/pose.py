@@ -42,20 +42,24 @@ frame's detections. It looks twice:
 A clip whose runner is large in the frame is neither searched nor cropped, and costs what the
 whole-frame look costs.
 
-With ``workers`` above 1 (``posecheck analyze --workers N``) the first look runs in that many
-processes, each on one part of the clip (:func:`part_bounds`): the clip is cut into equal parts,
-and every worker but the first starts its models :data:`OVERLAP_S` (one second) before its part
-and gives up those frames, which the worker before it gives. What the first look carries from
-frame to frame is recent (the VIDEO-mode models track the people of the previous frame; the
-footage signals compare with the previous image, or the first of a run of held ones), so after
-that second a worker should see what a single pass sees: on the shipped panning clip every
-landmark of every frame equals the single pass's, the part after the cut's first second by test
-and that second too (``tests/test_pose_parallel.py``). What can differ after the overlap: the
-timing of tile searches (every ``search_every_s`` from the worker's own start, for a small
-runner), and, with ``single_pose``, when the one-pose model takes over. The closer look and the
-runner's choice need the whole clip's first look; they run after, once, as in a single pass.
-Each worker decodes the frames before its part without converting them to RGB, for exact frame
-indices and times (decoding alone costs about 1.6 of the 35-40 core-ms of a 1080p frame).
+With ``workers`` above 1 (``posecheck analyze --workers N``, two by default on two cores or
+more) the first look runs in that many threads, each on one part of the clip
+(:func:`part_bounds`): the clip is cut into equal parts, and every part but the first starts its
+models :data:`OVERLAP_S` (one second) before its part and gives up those frames, which the part
+before it gives. MediaPipe lets go of Python's lock while its models run, so the threads keep
+the cores busy in one process: on the 24 s 1080p treadmill clip two threads ran the pose stage
+at 35.8 frames/s against 22.2 for one, for 65 MB more at the peak (two separate processes cost
+240 MB more). What the first look carries from frame to frame is recent (the VIDEO-mode models
+track the people of the previous frame; the footage signals compare with the previous image,
+or the first of a run of held ones), so after that second a part should see what a single pass
+sees: on the shipped panning clip every landmark of every frame equals the single pass's, the
+part after the cut's first second by test and that second too
+(``tests/test_pose_parallel.py``). What can differ after the overlap: the timing of tile
+searches (every ``search_every_s`` from the part's own start, for a small runner), and, with
+``single_pose``, when the one-pose model takes over. The closer look and the runner's choice
+need the whole clip's first look; they run after, once, as in a single pass. Each part decodes
+the frames before it without converting them to RGB, for exact frame indices and times
+(decoding alone costs about 1.6 of the 35-40 core-ms of a 1080p frame).
 
 ``extract_pose`` adds the tracking step (:mod:`posecheck.tracking`) and
 returns the runner's raw :class:`~posecheck.sequence.PoseSequence`; cleaning is a separate stage
@@ -66,7 +70,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import traceback
 from pathlib import Path
 
 import numpy as np
@@ -134,7 +137,7 @@ class PeopleFrames:
     # run a second time (detect_people), for speed reports
     multi_person_frames: int = 0
     rerun_frames: int = 0
-    workers: int = 1  # processes the first look ran in (detect_people's workers)
+    workers: int = 1  # threads the first look ran in (detect_people's workers)
 
 
 class PoseDetector:
@@ -722,46 +725,42 @@ def _follow(frame, followers: list[_Follower], detections: list[Detection], info
     return _merge(detections, closer, replace=True), n_crops
 
 
-class _PipeProgress:
-    """A worker's progress, sent to the parent over ``conn`` every ``every`` frames after the
-    first ``skip`` (its warm-up, which another worker counts)."""
+class _PartProgress:
+    """One part's progress, added to the shared ``progress`` under ``lock`` after the first
+    ``skip`` frames (its warm-up, which another part counts). Raises :class:`_Stopped` once
+    ``stop`` is set (another part failed, or the run was interrupted)."""
 
-    def __init__(self, conn, *, skip: int, every: int = 20) -> None:
-        self.conn, self.skip, self.every, self.pending = conn, skip, every, 0
+    def __init__(self, progress: Progress, lock, stop, *, skip: int) -> None:
+        self.progress, self.lock, self.stop, self.skip = progress, lock, stop, skip
 
     def update(self, count: int = 1) -> None:
+        if self.stop.is_set():
+            raise _Stopped
         taken = min(self.skip, count)
         self.skip -= taken
-        self.pending += count - taken
-        if self.pending >= self.every:
-            self.conn.send(("progress", self.pending))
-            self.pending = 0
+        if count > taken:
+            with self.lock:
+                self.progress.update(count - taken)
 
 
-def _look_at_part(conn, video_path: str, warm_from: int, start: int, stop: int | None,
-                  look: dict) -> None:
-    """A worker process: the first look (:func:`_look_at_whole_frames`, and its reruns) on
-    frames ``warm_from`` to ``stop``, sent to the parent over ``conn`` without the warm-up
-    frames before ``start``, with the footage signals of the same frames."""
-    try:
-        with quiet.native_stderr_silenced():
-            info = probe(video_path)
-            monitor = FootageMonitor()
-            first = _look_at_whole_frames(
-                video_path, info, monitor=monitor, start=warm_from, stop=stop,
-                progress=_PipeProgress(conn, skip=start - warm_from), **look)
-            if first.reruns:
-                _rerun_multi(video_path, first, model_path=look["model_path"],
-                             num_poses=look["num_poses"], progress=Progress("", 0, enabled=False))
-            first = first.drop_first(start - warm_from)
-            monitor.drop_first(start - warm_from)
-        conn.send(("done", (first, monitor)))
-    except PosecheckError as exc:
-        conn.send(("error", exc))
-    except Exception as exc:  # noqa: BLE001 - the parent raises it, with the worker's traceback
-        conn.send(("failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
-    finally:
-        conn.close()
+class _Stopped(Exception):
+    """A part's first look given up because ``stop`` was set."""
+
+
+def _look_at_part(video_path: str, warm_from: int, start: int, stop: int | None, look: dict,
+                  progress: _PartProgress) -> tuple[_FirstLook, FootageMonitor]:
+    """One part's first look (:func:`_look_at_whole_frames`, and its reruns) on frames
+    ``warm_from`` to ``stop``, without the warm-up frames before ``start``, with the footage
+    signals of the same frames."""
+    info = probe(video_path)
+    monitor = FootageMonitor()
+    first = _look_at_whole_frames(video_path, info, monitor=monitor, start=warm_from, stop=stop,
+                                  progress=progress, **look)
+    if first.reruns:
+        _rerun_multi(video_path, first, model_path=look["model_path"],
+                     num_poses=look["num_poses"], progress=Progress("", 0, enabled=False))
+    monitor.drop_first(start - warm_from)
+    return first.drop_first(start - warm_from), monitor
 
 
 def part_bounds(n_frames: int, fps: float, workers: int, *,
@@ -777,53 +776,32 @@ def part_bounds(n_frames: int, fps: float, workers: int, *,
 
 def _look_in_parts(video_path: str | Path, info: VideoInfo, *, workers: int, overlap_s: float,
                    progress: Progress, look: dict) -> tuple[_FirstLook, FootageMonitor]:
-    """The first look by ``workers`` processes, each on one part of the clip
-    (:func:`part_bounds`), joined into one; with the footage signals. Each worker decodes the
-    frames before its part without converting them (for exact frame indices and times) and
-    runs the models from its warm-up start: the VIDEO-mode models then track whoever was in
-    view at its start as a single pass's models did (module docstring)."""
-    import multiprocessing
-    from multiprocessing.connection import wait
+    """The first look by ``workers`` threads, each on one part of the clip
+    (:func:`part_bounds`), joined into one; with the footage signals. Each thread decodes the
+    frames before its part without converting them (for exact frame indices and times) and runs
+    its own models from its warm-up start: the VIDEO-mode models then track whoever was in view
+    at its start as a single pass's models did (module docstring). MediaPipe lets go of
+    Python's lock while a model runs, so the threads run the models on all the cores in one
+    process (measured: two threads ran 1.8 cores and twice the frames per second of one), with
+    one copy of everything else in memory."""
+    import threading
+    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
-    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
     bounds = part_bounds(info.n_frames, info.fps, workers, overlap_s=overlap_s)
-    children, conns, results = [], {}, {}
-    try:
-        for k, (warm_from, start, stop) in enumerate(bounds):
-            ours, theirs = context.Pipe(duplex=False)
-            child = context.Process(target=_look_at_part, name=f"posecheck-pose-{k}",
-                                    args=(theirs, str(video_path), warm_from, start, stop, look),
-                                    daemon=True)
-            child.start()
-            theirs.close()
-            children.append(child)
-            conns[ours] = k
-        while conns:
-            for conn in wait(list(conns)):
-                try:
-                    kind, payload = conn.recv()
-                except EOFError:
-                    raise RuntimeError(f"pose worker {conns[conn]} ended without a result "
-                                       f"(exit code {children[conns[conn]].exitcode})") from None
-                if kind == "progress":
-                    progress.update(payload)
-                    continue
-                if kind == "error":
-                    raise payload
-                if kind == "failed":
-                    raise RuntimeError(f"pose worker {conns[conn]} failed: {payload}")
-                results[conns.pop(conn)] = payload
-                conn.close()
-        for child in children:
-            child.join()
-    finally:
-        for child in children:
-            if child.is_alive():
-                child.terminate()
-                child.join()
-        for conn in conns:
-            conn.close()
-    parts = [results[k] for k in range(len(bounds))]
+    lock, stop = threading.Lock(), threading.Event()
+    with ThreadPoolExecutor(max_workers=len(bounds), thread_name_prefix="posecheck-pose") as pool:
+        futures = [pool.submit(_look_at_part, str(video_path), warm_from, start, end, look,
+                               _PartProgress(progress, lock, stop, skip=start - warm_from))
+                   for warm_from, start, end in bounds]
+        try:
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            for future in done:
+                if future.exception() is not None:
+                    raise future.exception()
+            parts = [future.result() for future in futures]
+        except BaseException:  # a part failed, or Ctrl-C: the others stop at their next frame
+            stop.set()
+            raise
     monitor = parts[0][1]
     for _, later in parts[1:]:
         monitor.extend(later)
@@ -867,10 +845,10 @@ def detect_people(video_path: str | Path, *, model_path: str | Path | None = Non
     clips, one of 1,216 one-pose fits was, 0.62 torso lengths off).
 
     ``workers`` above 1 runs the first look (whole frames, tile searches, the footage signals)
-    in that many processes, each on one part of the clip warmed up on the ``overlap_s`` before
+    in that many threads, each on one part of the clip warmed up on the ``overlap_s`` before
     it (:func:`_look_in_parts`; a clip shorter than ``workers`` x ``min_part_s`` is run in
     fewer); the closer look, which needs the whole clip's first look to choose its candidates,
-    runs after, in this process.
+    runs after.
     """
     info = probe(video_path)
     started = time.monotonic()

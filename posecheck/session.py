@@ -129,7 +129,7 @@ def analyze_session(paths: Iterable[str | Path], outdir: str | Path,
     progress = Progress("session", len(videos), enabled=show_progress, unit="clips")
     jobs = session_jobs(jobs, len(videos))
     if scheduler is not None or jobs > 1:
-        # one clip per core: each clip's pose stage in one process, unless told otherwise
+        # one clip per core: each clip's pose stage in one thread, unless told otherwise
         options = (options if options.workers is not None
                    else dataclasses.replace(options, workers=1))
     tasks = list(zip(videos, folders))
