@@ -42,6 +42,9 @@ when given), and measures, in this order:
       wrote in (b)), the key frames (``write_key_frames`` minus the decoding it does, at the
       decode + rgb24 cost above) and the report with the other files (``report.html``,
       ``analysis.json``, ``pose*.npz``, ``pose.csv``, ``steps.csv``, ``people.json``).
+(d) **the video pass** as ``analyze`` runs it after the pose stage: the teaching video and key
+    frames of the whole clip (decode, draw, encode on a thread of its own), wall frames/s and
+    cores busy.
 
 **The machine's limit** is the frame rate at which every core is busy with work a full analysis
 cannot skip: ``cores / sum(core-ms per frame)`` over decode, rgb24, footage signals, pose (1
@@ -523,6 +526,20 @@ def one_opencv_thread() -> Iterator[None]:
         cv2.setNumThreads(previous)
 
 
+def video_pass(clip: Clip, outdir: Path, folder: Path) -> dict:
+    """The teaching video and key frames as ``analyze`` makes them (one pass over the whole
+    clip: decode, draw, encode in a thread of its own), timed: frames/s and cores busy."""
+    from posecheck.annotate.teaching import write_teaching_video
+
+    analysis, _ = rebuild_analysis(clip, outdir)
+    started = time.perf_counter()
+    with cpu_clock() as spent:
+        write_teaching_video(analysis, folder / "video_pass.mp4",
+                             key_frames_dir=folder / "video_pass_key_frames", show_progress=False)
+    wall_s = time.perf_counter() - started
+    return {"fps": clip.n_frames / wall_s, "cores_busy": spent[0] / wall_s}
+
+
 def stage_costs(clip: Clip, outdir: Path, folder: Path, *, sample_frames: int) -> list[Stage]:
     """Every stage's core-ms per frame (see the module docstring)."""
     with one_opencv_thread():
@@ -589,6 +606,10 @@ def print_size(result: dict) -> None:
              f"{run.get('tree_peak_pss_mb', 0):.0f} MB; analyze's RSS at 1/4, 1/2, 3/4: "
              + rss_text(run["rss_quarters_mb"])),
         ]
+    if "video_pass" in result:
+        video = result["video_pass"]
+        rows.append(("teaching video + key frames, one pass (as analyze)",
+                     f"{video['fps']:7.1f} frames/s", f"{video['cores_busy']:.2f} cores busy"))
     for label, value, extra in rows:
         print(f"  {label:<50} {value:<18} {extra}")
     print(f"  {'stage':<34} {'core-ms/frame':>13}  {'limit':<5}  how")
@@ -630,11 +651,12 @@ def measure_size(clip: Clip, folder: Path, *, sample_frames: int, cores: int,
     shutil.rmtree(stage_dir, ignore_errors=True)
     stage_dir.mkdir(parents=True)
     stages = stage_costs(clip, outdir, stage_dir, sample_frames=sample_frames)
+    video = video_pass(clip, outdir, stage_dir)
     return {
         "size": f"{clip.width}x{clip.height}", "clip": clip.path.name,
         "clip_frames": clip.n_frames, "clip_fps": clip.fps,
         "clip_seconds": clip.n_frames / clip.fps, "cores": cores,
-        "bare": bare, "analyze": full, "analyze_by_workers": by_workers,
+        "bare": bare, "analyze": full, "analyze_by_workers": by_workers, "video_pass": video,
         "stages": [dataclasses.asdict(s) for s in stages],
         "limit_fps": machine_limit_fps(stages, cores),
         "limit_3_poses_fps": machine_limit_fps(with_three_poses(stages), cores),

@@ -21,7 +21,7 @@ import numpy as np
 
 from posecheck.compare import RunSummary, Strike
 from posecheck.errors import PosecheckError
-from posecheck.video import Frame, VideoWriter, iter_frames, probe
+from posecheck.video import BackgroundVideoWriter, Frame, iter_frames, probe
 
 STRIKE_RGB = (240, 228, 66)  # Okabe-Ito yellow: the counter lights up at each foot strike
 LABEL_RGB = (255, 255, 255)
@@ -233,8 +233,8 @@ def write_compare_video(a: RunSummary, b: RunSummary, out_path: str | Path, *,
     frames_a, frames_b = iter_frames(a.video_path), iter_frames(b.video_path)
     try:
         follower = _Follower(frames_b)
-        with VideoWriter(out_path, fps=info_a.fps, width=width,
-                         height=band_px + height) as writer:
+        with BackgroundVideoWriter(out_path, fps=info_a.fps, width=width,
+                                   height=band_px + height) as writer:
             for frame_a in frames_a:
                 time_b = float(time_map(frame_a.time_s))
                 frame_b = follower.at(time_b)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from posecheck.errors import PosecheckError
-from posecheck.video import VideoWriter, iter_frames, probe
+from posecheck.video import BackgroundVideoWriter, VideoWriter, iter_frames, probe
 from support.paths import shared_path
 
 
@@ -336,3 +336,57 @@ def test_writer_refuses_a_frame_it_cannot_encode(tmp_path, frame):
         with pytest.raises(ValueError, match=r"\(120, 160, 3\) uint8"):
             writer.write(frame)
         writer.write(_pattern())
+
+
+def _moving_frames(n=30, height=120, width=160):
+    """Frames that differ (a block moving right), so every one is really encoded."""
+    frames = []
+    for i in range(n):
+        frame = _pattern(height, width)
+        frame[60:80, 4 * i : 4 * i + 20] = (30, 200, 60)
+        frames.append(frame)
+    return frames
+
+
+def test_background_writer_writes_the_plain_writers_file(tmp_path):
+    times = [0.0, 0.033, 0.070, 0.100] + [0.1 + 0.04 * k for k in range(1, 27)]
+    frames = _moving_frames(len(times))
+    for name, kind in (("plain.mp4", VideoWriter), ("background.mp4", BackgroundVideoWriter)):
+        with kind(tmp_path / name, fps=30.0, width=160, height=120) as writer:
+            for frame, t in zip(frames, times):
+                writer.write(frame, time_s=t)
+        assert writer.frames_written == len(frames)
+    assert (tmp_path / "background.mp4").read_bytes() == (tmp_path / "plain.mp4").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["background.mp4", "plain.mp4"]
+
+
+def test_background_writer_leaves_nothing_when_interrupted(tmp_path):
+    path = tmp_path / "broken.mp4"
+    with pytest.raises(KeyboardInterrupt):
+        with BackgroundVideoWriter(path, fps=30.0, width=160, height=120) as writer:
+            for frame in _moving_frames(20):
+                writer.write(frame)
+            raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+    assert not writer._thread.is_alive()
+
+
+def test_background_writer_hands_the_encoders_error_to_the_caller(tmp_path):
+    path = tmp_path / "failing.mp4"
+    with pytest.raises(OSError, match="disk gone"):
+        with BackgroundVideoWriter(path, fps=30.0, width=160, height=120) as writer:
+            def fail(rgb, *, time_s=None):
+                raise OSError("disk gone")
+            writer._writer.write = fail  # the encoder thread's next frame fails
+            for frame in _moving_frames(20):
+                writer.write(frame)
+    assert list(tmp_path.iterdir()) == []
+    assert not writer._thread.is_alive()
+
+
+def test_background_writer_refuses_a_bad_frame_at_once(tmp_path):
+    with BackgroundVideoWriter(tmp_path / "clip.mp4", fps=30.0, width=160, height=120) as writer:
+        with pytest.raises(ValueError, match=r"\(120, 160, 3\) uint8"):
+            writer.write(np.zeros((120, 160), np.uint8))
+        writer.write(_pattern())
+    assert [f.index for f in iter_frames(tmp_path / "clip.mp4")] == [0]

@@ -40,7 +40,7 @@ from posecheck.errors import PosecheckError
 from posecheck.overlay import near_side
 from posecheck.progress import Progress
 from posecheck.result import Analysis
-from posecheck.video import VideoWriter, iter_frames
+from posecheck.video import BackgroundVideoWriter, iter_frames
 
 HOLD_S = 0.4  # real seconds a strike's marks stay up at most (see posecheck.annotate.compose)
 FREEZE_S = 1.0  # coach mode: each moment held this long, time to read three or four numbers
@@ -155,7 +155,7 @@ def write_teaching_video(analysis: Analysis, out_path: str | Path, *, coach_mode
     progress = Progress("video", max(pose.n_frames, analysis.info.n_frames or 0),
                         enabled=show_progress)
     shift_s = 0.0
-    with VideoWriter(out_path, fps=pose.fps, width=width, height=height) as writer:
+    with BackgroundVideoWriter(out_path, fps=pose.fps, width=width, height=height) as writer:
         for frame in iter_frames(analysis.video):
             drawn = plan.paint(painter, frame.rgb, frame.index, frame.time_s)
             writer.write(drawn, time_s=frame.time_s + shift_s)
