@@ -160,9 +160,13 @@ def collect_warnings(pose: PoseSequence, gait: GaitAnalysis | None, gait_error: 
         out.append(Notice("changing_pace", f"the cadence changes by {change:+.0%} through the "
                           "clip (the runner speeds up or slows down, or the shots differ): the "
                           "clip's cadence and the per-step values mix different paces"))
-    if gait.mode.mode != "running":
-        out.append(Notice("not_running", f"the clip does not show running ({gait.mode.mode}); "
-                          "the running checks are not judged"))
+    if gait.mode.mode == "walking":
+        out.append(Notice("not_running", "the clip shows walking, not running; the running "
+                          "checks are not judged"))
+    elif gait.mode.mode != "running":  # too few steps, or none with both feet seen, to tell
+        out.append(Notice("not_running", "the steps do not show whether this is running "
+                          f"({len(gait.events)} foot contacts found); the running checks are "
+                          "not judged"))
     if len(gait.events) < 4:
         out.append(Notice("few_steps", f"only {len(gait.events)} foot contacts were found; "
                           "a clip with at least two strides (four steps) is needed"))

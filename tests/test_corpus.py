@@ -195,6 +195,9 @@ CASES: dict[str, Case] = {
     "portrait with rotation metadata": Case(corpus.portrait_rotated, 0, check=_upright_portrait,
                                             slow=True),
     "very dark": Case(corpus.very_dark, 0, check=_found(0.9), slow=True),
+    # a logo, a banner and a clock that stay put while the camera pans: still a panning camera
+    "broadcast overlays burnt in": Case(corpus.overlays_burnt_in, 0, warnings=("camera_panning",),
+                                        check=_found(0.9), slow=True),
     "heavy motion blur": Case(corpus.heavy_motion_blur, 0, warnings=("runner_often_lost",),
                               slow=True),
     "nobody in frame": Case(corpus.nobody, 1, "no person was found in any frame", slow=True),

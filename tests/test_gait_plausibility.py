@@ -15,8 +15,13 @@ from posecheck.checks.registry import run_checks
 from posecheck.gait import analyze_gait
 from posecheck.gait.analysis import trusted_cadence
 from posecheck.gait.events import GaitEvents
-from posecheck.gait.plausibility import (cadence_cross_check, check_steps, rhythm_cadence_spm,
-                                         view_off_side_deg)
+from posecheck.gait.plausibility import (
+    cadence_cross_check,
+    check_steps,
+    rhythm_cadence_spm,
+    view_off_side_deg,
+)
+from posecheck.gait.running import GaitMode
 from posecheck.gait.steps import step_table
 from posecheck.result import collect_warnings
 from posecheck.synth.clip import ClipSpec, SyntheticClip
@@ -170,3 +175,19 @@ def test_pace_change_reads_a_runner_speeding_up():
     steady = StepTable(table.foot, np.arange(9) * 0.35, nan, nan, nan, np.full(9, 0.35))
     assert pace_change(steady, np.ones(9, dtype=bool)) == pytest.approx(0.0, abs=1e-9)
     assert np.isnan(pace_change(steady, np.arange(9) < 5))  # too few trusted steps
+
+
+def test_not_running_says_walking_or_too_few_steps_to_tell(clip, gait):
+    pose = clip.exact_pose()
+
+    def not_running(mode: GaitMode) -> list[str]:
+        changed = dataclasses.replace(gait, mode=mode)
+        return [w.message for w in collect_warnings(pose, changed, "", run_checks(changed))
+                if w.code == "not_running"]
+
+    assert not_running(gait.mode) == []  # running: no such warning
+    assert not_running(GaitMode("walking", 0.0, 10, "flight")) == [
+        "the clip shows walking, not running; the running checks are not judged"]
+    unknown = not_running(GaitMode("unknown", float("nan"), 1, ""))
+    assert unknown == [f"the steps do not show whether this is running ({len(gait.events)} "
+                       "foot contacts found); the running checks are not judged"]

@@ -228,6 +228,27 @@ def darkened(frames: list[np.ndarray], gain: float = 0.12, *, seed: int = 0) -> 
             for f in frames]
 
 
+def with_overlays(frames: list[np.ndarray], fps: float = FPS) -> list[np.ndarray]:
+    """Frames as a broadcast or an app shows them: a channel logo, a lower-third banner with a
+    caption, and a running clock, drawn over the picture (they stay put while the camera pans)."""
+    out = []
+    for index, frame in enumerate(frames):
+        image = frame.copy()
+        height, width = image.shape[:2]
+        cv2.rectangle(image, (int(0.03 * width), int(0.04 * height)),
+                      (int(0.22 * width), int(0.16 * height)), (230, 40, 40), -1)
+        cv2.putText(image, "TRAIL TV", (int(0.04 * width), int(0.13 * height)),
+                    cv2.FONT_HERSHEY_DUPLEX, height / 500, (255, 255, 255), 1)
+        top = int(0.86 * height)
+        image[top:] = (0.35 * image[top:] + 0.65 * np.array([20, 30, 90])).astype(np.uint8)
+        cv2.putText(image, "Downhill session - athlete 3 - km 12", (int(0.05 * width),
+                    int(0.95 * height)), cv2.FONT_HERSHEY_SIMPLEX, height / 600, (255, 255, 255), 1)
+        cv2.putText(image, f"00:{index / fps:05.2f}", (int(0.76 * width), int(0.10 * height)),
+                    cv2.FONT_HERSHEY_SIMPLEX, height / 500, (255, 255, 0), 1)
+        out.append(image)
+    return out
+
+
 def standing_still(seconds: float = 1.5) -> list[np.ndarray]:
     """A person who does not move. The synthetic runner has no standing pose: this is the runner
     frozen at one instant of the stride (a still figure), drawn with moving sensor noise."""
@@ -418,6 +439,10 @@ def portrait_rotated(folder: Path) -> list[Path]:
 
 def very_dark(folder: Path) -> list[Path]:
     return [write_frames(folder / "clip.mp4", darkened(runner_frames(1.0)))]
+
+
+def overlays_burnt_in(folder: Path) -> list[Path]:
+    return [write_frames(folder / "clip.mp4", with_overlays(runner_frames(1.5)))]
 
 
 def heavy_motion_blur(folder: Path) -> list[Path]:
