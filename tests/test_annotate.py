@@ -604,3 +604,23 @@ def test_no_gait_no_strikes(downhill):
     analysis, _ = downhill
     failed = dataclasses.replace(analysis, gait=None, gait_error="no heel", findings=())
     assert strikes_from_analysis(failed) == ()
+
+
+@pytest.mark.parametrize("opacity", [0.0, 0.35, 0.5, 0.65, 1.0])
+def test_a_filled_box_is_the_blend_of_every_pixel_with_the_colour(opacity):
+    rng = np.random.default_rng(3)
+    image = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)
+    for rgb, box in (((0, 0, 0), (5, 5, 30, 20)), ((240, 30, 120), (-10, 12, 25, 55)),
+                     ((255, 255, 255), (50, -3, 80, 10))):
+        expected = image.copy()
+        x0, y0 = max(box[0], 0), max(box[1], 0)
+        x1, y1 = min(box[2], 60), min(box[3], 40)
+        region = expected[y0:y1, x0:x1].astype(np.float64)
+        expected[y0:y1, x0:x1] = np.rint(region + (np.array(rgb) - region) * opacity)
+        out = image.copy()
+        d.fill_box_into(out, box, rgb, opacity)
+        # float32 arithmetic, as drawn, may round a half differently from float64: by one level
+        assert np.abs(out.astype(int) - expected).max() <= 1
+        assert (out[:y0] == image[:y0]).all() and (out[y1:] == image[y1:]).all()
+        assert (out[:, :x0] == image[:, :x0]).all() and (out[:, x1:] == image[:, x1:]).all()
+        image = out

@@ -265,16 +265,31 @@ def blend_into(image: np.ndarray, coverage: np.ndarray, top_left_px: tuple[int, 
     image[iy0:iy1, ix0:ix1] = np.rint(region + (colour - region) * weight).astype(np.uint8)
 
 
+@functools.lru_cache(maxsize=64)
+def _blend_table(rgb: tuple[float, ...], opacity: float) -> np.ndarray:
+    """(1, 256, 3) uint8: each channel's value 0-255 blended with ``rgb`` at ``opacity``, in
+    float32 and rounded half to even as :func:`blend_into` rounds."""
+    levels = np.arange(256, dtype=np.float32)[:, None]
+    colour = np.asarray(rgb, dtype=np.float32)[None, :]
+    table = np.rint(levels + (colour - levels) * np.float32(opacity)).astype(np.uint8)
+    table.flags.writeable = False
+    return table[None]
+
+
 def fill_box_into(image: np.ndarray, box: Box, rgb: RGB, opacity: float) -> None:
-    """The rectangle ``box`` blended with ``rgb`` at ``opacity`` (clipped at the edges)."""
+    """The rectangle ``box`` blended with ``rgb`` at ``opacity`` (clipped at the edges).
+
+    One opacity over the whole box, so each output value depends on the input value alone:
+    a lookup table (OpenCV's LUT), several times faster than the arithmetic on a panel-sized
+    box, with the same result."""
     x0, y0, x1, y1 = box
     x0, y0 = max(x0, 0), max(y0, 0)
     x1, y1 = min(x1, image.shape[1]), min(y1, image.shape[0])
     if x1 <= x0 or y1 <= y0:
         return
-    region = image[y0:y1, x0:x1].astype(np.float32)
-    colour = np.asarray(rgb, dtype=np.float32)
-    image[y0:y1, x0:x1] = np.rint(region + (colour - region) * opacity).astype(np.uint8)
+    table = _blend_table(tuple(float(c) for c in rgb), float(opacity))
+    region = image[y0:y1, x0:x1]
+    region[...] = cv2.LUT(np.ascontiguousarray(region), table)
 
 
 def label_box(lines: Sequence[tuple[str, RGB]], anchor_px: Point, image_shape: tuple[int, ...],

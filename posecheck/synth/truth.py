@@ -19,7 +19,8 @@ For a clip ``run.mp4`` two files sit beside it:
 
 ``run.truth.json``
     - ``preset``, ``seed``, ``fps``, ``width``, ``height``, ``n_frames``, ``direction`` ("ltr"
-      or "rtl"), ``camera`` ("static" or "pan"), ``slope_deg`` (negative downhill),
+      or "rtl"), ``camera`` ("static" or "pan"), ``view`` ("front" or "behind": a clip filmed
+      along the path; absent for the usual side view), ``slope_deg`` (negative downhill),
       ``treadmill``, ``near_side``, ``runner`` (height, sex, leg length), ``gait`` (every gait
       parameter), ``scene`` (background, noise, blur, camera distance, fill, and
       ``runner_height_fraction``: the runner's height in the image / the frame height)
