@@ -526,12 +526,12 @@ def one_opencv_thread() -> Iterator[None]:
         cv2.setNumThreads(previous)
 
 
-def video_pass(clip: Clip, outdir: Path, folder: Path) -> dict:
-    """The teaching video and key frames as ``analyze`` makes them (one pass over the whole
-    clip: decode, draw, encode in a thread of its own), timed: frames/s and cores busy."""
+def video_pass(clip: Clip, analysis, folder: Path) -> dict:
+    """The teaching video and key frames of ``analysis`` as ``analyze`` makes them (one pass
+    over the whole clip: decode, draw, encode in a thread of its own), timed: frames/s and
+    cores busy."""
     from posecheck.annotate.teaching import write_teaching_video
 
-    analysis, _ = rebuild_analysis(clip, outdir)
     started = time.perf_counter()
     with cpu_clock() as spent:
         write_teaching_video(analysis, folder / "video_pass.mp4",
@@ -540,8 +540,10 @@ def video_pass(clip: Clip, outdir: Path, folder: Path) -> dict:
     return {"fps": clip.n_frames / wall_s, "cores_busy": spent[0] / wall_s}
 
 
-def stage_costs(clip: Clip, outdir: Path, folder: Path, *, sample_frames: int) -> list[Stage]:
-    """Every stage's core-ms per frame (see the module docstring)."""
+def stage_costs(clip: Clip, outdir: Path, folder: Path, *,
+                sample_frames: int) -> tuple[list[Stage], object]:
+    """Every stage's core-ms per frame (see the module docstring), and the analysis rebuilt
+    from (b)'s output on the way (:func:`rebuild_analysis`)."""
     with one_opencv_thread():
         stages = decode_costs(clip, sample_frames)
         frames, times = rgb_sample(clip, sample_frames)
@@ -566,7 +568,7 @@ def stage_costs(clip: Clip, outdir: Path, folder: Path, *, sample_frames: int) -
         Stage("key frames", per_frame_ms(stills_s, n), True, f"per clip / {n}, less decoding"),
         Stage("report + files", per_frame_ms(report_s, n), True, f"per clip / {n}"),
     ]
-    return stages
+    return stages, analysis
 
 
 def machine_limit_fps(stages: list[Stage], cores: int) -> float:
@@ -650,8 +652,8 @@ def measure_size(clip: Clip, folder: Path, *, sample_frames: int, cores: int,
     stage_dir = folder / f"stages_{clip.width}x{clip.height}"
     shutil.rmtree(stage_dir, ignore_errors=True)
     stage_dir.mkdir(parents=True)
-    stages = stage_costs(clip, outdir, stage_dir, sample_frames=sample_frames)
-    video = video_pass(clip, outdir, stage_dir)
+    stages, analysis = stage_costs(clip, outdir, stage_dir, sample_frames=sample_frames)
+    video = video_pass(clip, analysis, stage_dir)
     return {
         "size": f"{clip.width}x{clip.height}", "clip": clip.path.name,
         "clip_frames": clip.n_frames, "clip_fps": clip.fps,

@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 import av
 import cv2
@@ -339,7 +340,30 @@ def _yuv420_frame(rgb: np.ndarray) -> av.VideoFrame:
     return frame
 
 
-class VideoWriter:
+_Writer = TypeVar("_Writer", bound="_FinishedOrDropped")
+
+
+class _FinishedOrDropped:
+    """A writer used as a context manager: ``close`` (finish the file) when the block ends
+    normally, ``abort`` (drop the partial file) when it ends by an exception."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _Writer) -> _Writer:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+class VideoWriter(_FinishedOrDropped):
     """Write RGB frames to an H.264 MP4, atomically.
 
     Frames go to a hidden temporary file beside ``path`` that is renamed to ``path`` only when the
@@ -433,17 +457,9 @@ class VideoWriter:
         finally:
             self._tmp.unlink(missing_ok=True)
 
-    def __enter__(self) -> VideoWriter:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
 
 
-class BackgroundVideoWriter:
+class BackgroundVideoWriter(_FinishedOrDropped):
     """A :class:`VideoWriter` whose frames are converted and encoded by a thread of its own.
 
     ``write`` hands the frame over and returns, so the caller draws the next frame while the
@@ -517,12 +533,3 @@ class BackgroundVideoWriter:
             self._stop()
         finally:
             self._writer.abort()
-
-    def __enter__(self) -> BackgroundVideoWriter:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
