@@ -8,7 +8,8 @@ Stages, each returning a new object:
 
 1. :func:`posecheck.pose.detect_people`: every person in every frame (MediaPipe PoseLandmarker);
 2. :mod:`posecheck.tracking`: the runner's track among them;
-3. :func:`posecheck.cleaning.clean`: leg-swap repair, outliers, short gaps, zero-lag low-pass;
+3. :func:`posecheck.cleaning.clean`: leg-swap repair, outliers, feet thrown off the shank,
+   short gaps, zero-lag low-pass;
 4. :func:`posecheck.gait.analysis.analyze_gait`: direction, foot events, steps, cadence, slope;
 5. :func:`posecheck.checks.registry.run_checks`: the coaching checks, one finding each;
 6. outputs, written into a staging folder and moved into place at the end.

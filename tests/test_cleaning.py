@@ -8,7 +8,7 @@ from scipy import signal
 
 from posecheck import cleaning
 from posecheck.errors import PosecheckError
-from posecheck.landmarks import LEFT_KNEE, LEG, MIRROR, N_LANDMARKS, NOSE, RIGHT_KNEE
+from posecheck.landmarks import LEFT_HIP, LEFT_KNEE, LEG, MIRROR, N_LANDMARKS, NOSE, RIGHT_KNEE
 from posecheck.sequence import PoseSequence
 
 
@@ -328,3 +328,69 @@ def test_hampel_flags_in_blocks_equal_the_whole_clip_at_once():
         np.testing.assert_array_equal(
             cleaning.hampel_flags(values, half_window=3, n_sigmas=3.0, min_deviation=2.0,
                                   block_frames=block), whole)
+
+
+# ---- foot jumps -------------------------------------------------------------------------------
+
+
+def striding_leg(n: int, *, fps: float, swing_deg: float = 60.0) -> np.ndarray:
+    """(n, 33, 2): a left leg whose knee travels forward at 3 px a frame (at 30 fps) and whose
+    foot (ankle, heel, toe) hangs 150 px below it on a shank swinging +-``swing_deg`` at a
+    1.4 Hz stride; the other landmarks stand still. Seen from the knee, the foot moves on a
+    smooth arc."""
+    track = sine_track(n, freq_hz=0.0, fps=fps)
+    t = np.arange(n) / fps
+    knee = np.stack([200.0 + 90.0 * t, 400.0 + 10.0 * np.sin(2 * np.pi * 2.8 * t)], axis=1)
+    angle = np.radians(swing_deg) * np.sin(2 * np.pi * 1.4 * t)
+    track[:, LEFT_KNEE] = knee
+    track[:, LEFT_HIP] = knee - [0.0, 160.0]  # a leg of about 310 px
+    for point, (dx, dy) in zip(cleaning.FOOT_POINTS["left"], [(0, 0), (-15, 10), (40, 15)]):
+        track[:, point, 0] = knee[:, 0] + 150.0 * np.sin(angle) + dx
+        track[:, point, 1] = knee[:, 1] + 150.0 * np.cos(angle) + dy
+    return track
+
+
+@pytest.mark.parametrize("fps", [30.0, 120.0])
+def test_repair_foot_jumps_puts_a_thrown_foot_back_on_the_shank(fps):
+    truth = striding_leg(int(2 * fps), fps=fps)
+    start = int(round(fps / 2.8))  # as the shank swings through vertical, at its fastest
+    jump = slice(start, start + max(2, int(0.02 * fps)))  # 2 frames, or 20 ms
+    thrown = truth.copy()
+    for point in cleaning.FOOT_POINTS["left"]:
+        thrown[jump, point] += [-120.0, -60.0]  # the whole foot thrown back and up
+    out = cleaning.repair_foot_jumps(make_seq(thrown, fps=fps))
+    n_jumped = (jump.stop - jump.start) * 3
+    assert out.meta["cleaning"]["foot_jumps_repaired"] == n_jumped
+    error = np.linalg.norm(out.keypoints_px - truth, axis=-1)
+    # across the jump the foot follows the chord of the 150 px shank's arc instead: it can be off
+    # by the chord's sagitta, the shank swinging at 60 deg x 2 pi x 1.4 Hz through the bridge
+    span_rad = np.radians(60.0) * 2 * np.pi * 1.4 * (jump.stop - jump.start + 1) / fps
+    assert error[jump].max() < 150.0 * (1 - np.cos(span_rad / 2))
+    error[jump] = 0.0
+    assert error.max() == 0.0  # nothing else moved
+    assert np.isnan(out.world_m[jump][:, list(cleaning.FOOT_POINTS["left"])]).all()
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0, 240.0])
+def test_repair_foot_jumps_leaves_a_fast_clean_swing_alone(fps):
+    seq = make_seq(striding_leg(int(3 * fps), fps=fps, swing_deg=60.0), fps=fps)
+    out = cleaning.repair_foot_jumps(seq)
+    np.testing.assert_array_equal(out.keypoints_px, seq.keypoints_px)
+    assert out.meta["cleaning"]["foot_jumps_repaired"] == 0
+
+
+def test_line_residuals_of_a_line_with_outliers():
+    x = np.arange(40, dtype=float)
+    values = 3.0 * x + 7.0
+    values[[10, 11]] += 50.0  # 2 of the 7 points of their windows
+    values[30] = np.nan
+    residual, sigma = cleaning.line_residuals(values, half_window=3)
+    np.testing.assert_allclose(residual[[10, 11]], 50.0)
+    np.testing.assert_allclose(np.delete(residual, [0, 10, 11, 30, 39]), 0.0, atol=1e-9)
+    assert np.isnan(residual[30])  # a missing value has no residual
+    np.testing.assert_allclose(sigma[20:27], 0.0, atol=1e-9)  # a clean window: no spread
+    # the first frame's window holds 4 values (3 are padding): fewer than 5, not tested
+    assert np.isnan(residual[0]) and np.isfinite(residual[1])
+    blocks = cleaning.line_residuals(values, half_window=3, block_values=49 * 5)
+    np.testing.assert_array_equal(blocks[0], residual)
+    np.testing.assert_array_equal(blocks[1], sigma)
