@@ -4,12 +4,12 @@ Methods (chosen by measuring against force plates, see ``benchmarks/events_accur
 
 - **IC**: the front heel's forward reach relative to the hip midpoint peaks shortly before the
   foot lands; the swing foot is then pulled back, and lands while moving back relative to the
-  hips at about 0.7 of the speed it has once planted (running speed). IC is the first time after
-  the peak that the heel's backward speed reaches that fraction of its own planted speed (the
-  median over 40-100 ms after the IC estimate, re-estimated as the estimate moves). The reach
-  peaks are found on the envelope of both feet (the front foot at each frame), so a left/right
-  label swap in the pose does not move them, and a hip-relative horizontal signal is the same
-  on a treadmill, overground, with a static or a panning camera, and on a slope.
+  hips at about two thirds of the speed it has once planted (running speed). IC is the first
+  time after the peak that the heel's backward speed reaches that fraction of its own planted
+  speed (the median over 40-100 ms after the IC estimate, re-estimated as the estimate moves).
+  The reach peaks are found on the envelope of both feet (the front foot at each frame), so a
+  left/right label swap in the pose does not move them, and a hip-relative horizontal signal is
+  the same on a treadmill, overground, with a static or a panning camera, and on a slope.
 - **TO**: the toe rises above its own stance level (where it sat during that contact) by
   ``toe_rise_legs`` leg lengths, measured along the ground's normal when the slope is known and
   after removing the drift of a grounded toe in the image (a camera following the runner down a
@@ -304,7 +304,7 @@ def _planted_landing(front_speed: np.ndarray, foot_speed: np.ndarray, time_s: np
 
 
 def detect_events(seq: PoseSequence, *,
-                  ic_speed_fraction: float = 0.7,  # two runners' biases balanced (docstring)
+                  ic_speed_fraction: float = 0.66,  # two runners' biases balanced (docstring)
                   planted_window_s: tuple[float, float] = (0.04, 0.1),  # after IC, before TO
                   max_landing_s: float = 0.2,      # reach peak to IC: measured 25-60 ms
                   fallback_lead_s: float = 0.025,  # reach peak to IC on force plates (median)
@@ -320,16 +320,18 @@ def detect_events(seq: PoseSequence, *,
 
     IC: after each peak of the front heel's reach, the first time the heel moves back relative
     to the hips at ``ic_speed_fraction`` of its planted speed (:func:`_planted_landing`; a
-    stance foot moves back at running speed relative to the hips, on a treadmill or
-    overground, with any camera; ``planted_window_s`` after IC is in stance and before TO at
-    any running speed). The first estimate, which places the planted window, is the crossing of
-    that fraction of the clip's stance speed (the 75th percentile of the heels' backward
-    speed). Median signed IC error (ms) against the fraction on the tuning set (force plate
-    T25 at 30/60 fps; synthetic tuning half through MediaPipe), ``benchmarks/events_sweep.py``:
-    0.66 gives +4.9 and -10.8, 0.70 gives +7.0 and -6.7, 0.74 gives +9.6 and -4.4; 0.70
-    balances the two. A fixed lead after the reach peak (25 ms on the force-plate runner,
-    50-60 ms on the synthetic one) does not carry from runner to runner; it is kept only as
-    the fallback when no crossing is found within ``max_landing_s``.
+    stance foot moves back at running speed relative to the hips, on a treadmill or overground,
+    with any camera; ``planted_window_s`` after IC is in stance and before TO at any running
+    speed). The first estimate, which places the planted window, is the crossing of that
+    fraction of the clip's stance speed (the 75th percentile of the heels' backward speed).
+    Median signed IC error (ms) against the fraction on the tuning set (force plate T25 at 30/60
+    fps; synthetic tuning half through MediaPipe), ``benchmarks/events_sweep.py``: 0.62 gives
+    +2.8 and -7.8, 0.66 gives +4.9 and -5.5, 0.70 gives +7.0 and -0.9, 0.74 gives +9.6 and +2.4;
+    0.66 balances the two (the larger bias is smallest). (Before the cleaning put back feet
+    thrown off the shank, :func:`posecheck.cleaning.repair_foot_jumps`, the synthetic half read
+    -10.8 at 0.66 and -6.7 at 0.70, and 0.70 was chosen.) A fixed lead after the reach peak (25
+    ms on the force-plate runner, 50-60 ms on the synthetic one) does not carry from runner to
+    runner; it is kept only as the fallback when no crossing is found within ``max_landing_s``.
 
     TO: ``toe_rise_legs`` above the toe's stance level. Median signed TO error (ms) on the
     tuning set (force plate T25; synthetic tuning half), ``benchmarks/events_sweep.py``: 0.02
