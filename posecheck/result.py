@@ -32,7 +32,7 @@ import numpy as np
 from posecheck import __version__
 from posecheck.checks.finding import Finding
 from posecheck.gait.analysis import GaitAnalysis, json_number, summarize
-from posecheck.gait.plausibility import SIDE_VIEW_LIMIT_DEG, pace_change
+from posecheck.gait.plausibility import SIDE_VIEW_LIMIT_DEG, feet_disagreement, pace_change
 from posecheck.options import AnalysisOptions
 from posecheck.sequence import PoseSequence
 from posecheck.video import VideoInfo
@@ -160,6 +160,9 @@ def collect_warnings(pose: PoseSequence, gait: GaitAnalysis | None, gait_error: 
         out.append(Notice("changing_pace", f"the cadence changes by {change:+.0%} through the "
                           "clip (the runner speeds up or slows down, or the shots differ): the "
                           "clip's cadence and the per-step values mix different paces"))
+    disagreement = feet_disagreement(gait.steps, gait.events.foot, trusted)
+    if disagreement:
+        out.append(Notice("feet_disagree", disagreement))
     if gait.mode.mode == "walking":
         out.append(Notice("not_running", "the clip shows walking, not running; the running "
                           "checks are not judged"))

@@ -60,6 +60,29 @@ def test_running_has_flight_and_walking_double_support():
     assert classify_gait(step_table(events([0.0, 0.35], [0.2, 0.55]))).mode == "unknown"
 
 
+def test_a_short_clip_is_decided_only_when_every_step_agrees():
+    """Three contacts (a runner crossing a tripod's frame): two flight times decide when both
+    agree and the other foot does not say otherwise."""
+    run = events([0.0, 0.35, 0.70], [0.22, 0.57, 0.92])  # flights 0.13 s
+    walk = events([0.0, 0.55, 1.10], [0.68, 1.23, 1.78])  # double support 0.13 s
+    mixed = events([0.0, 0.35, 0.70], [0.22, 0.80, 0.92])  # one flight, one double support
+
+    def with_other(ev, other):
+        return GaitEvents(ev.ic_s, ev.to_s, ev.foot, ev.ic_uncertainty_s, ev.to_uncertainty_s,
+                          ev.fps, other_toe_legs=np.array(other))
+
+    mode = classify_gait(step_table(run), run)
+    assert (mode.mode, mode.n_steps, mode.source) == ("running", 2, "flight time, every step")
+    assert classify_gait(step_table(walk)).mode == "walking"
+    assert classify_gait(step_table(mixed)).mode == "unknown"
+    # the other foot agreeing keeps the answer; one reading against it withholds it
+    assert classify_gait(step_table(run), with_other(run, [np.nan, 0.3, 0.3])).mode == "running"
+    assert classify_gait(step_table(run), with_other(run, [np.nan, 0.3, 0.01])).mode == "unknown"
+    assert classify_gait(step_table(walk), with_other(walk, [np.nan, 0.3, 0.01])).mode == "unknown"
+    # two contacts give one flight time: not enough
+    assert classify_gait(step_table(events([0.0, 0.35], [0.22, 0.57]))).mode == "unknown"
+
+
 @pytest.mark.parametrize("text, expected", [("-5", -5.0), ("3.5deg", 3.5), ("-8%", -4.574),
                                             ("10 %", 5.711)])
 def test_parse_slope(text, expected):

@@ -191,3 +191,38 @@ def test_not_running_says_walking_or_too_few_steps_to_tell(clip, gait):
     unknown = not_running(GaitMode("unknown", float("nan"), 1, ""))
     assert unknown == [f"the steps do not show whether this is running ({len(gait.events)} "
                        "foot contacts found); the running checks are not judged"]
+
+
+def test_feet_that_disagree_are_warned_and_alike_feet_are_not(clip, gait):
+    from posecheck.gait.plausibility import feet_disagreement
+
+    pose = clip.exact_pose()
+
+    def codes(g) -> list[str]:
+        return [w.code for w in collect_warnings(pose, g, "", run_checks(g))]
+
+    assert "feet_disagree" not in codes(gait)
+    events = gait.events
+    right = np.array([f == "right" for f in events.foot])
+    assert right.sum() >= 3 and (~right).sum() >= 3
+    # the right foot's toe-offs read 0.10 s late, the left's 0.10 s early: contacts alternate
+    # about 0.1 and 0.3 s, as on a clip where one foot's toe-off is misread
+    shifted = np.where(right, events.to_s + 0.10, events.to_s - 0.10)
+    moved = dataclasses.replace(events, to_s=shifted)
+    table = step_table(moved)
+    trusted = np.ones(len(moved), dtype=bool)
+    note = feet_disagreement(table, moved.foot, trusted)
+    assert note.startswith("the two feet disagree: contact time")
+    left_s = float(np.nanmedian(table.contact_s[~right]))
+    right_s = float(np.nanmedian(table.contact_s[right]))
+    assert f"{left_s:.2f} s on the left foot against {right_s:.2f} s on the right" in note
+    changed = dataclasses.replace(gait, events=moved, steps=table)
+    assert "feet_disagree" in codes(changed)
+    # the strikes of one foot a fifth of a step late: step times alternate 0.8 : 1.2
+    step = float(np.nanmedian(gait.steps.step_s))
+    late = dataclasses.replace(events, ic_s=np.where(right, events.ic_s + 0.2 * step,
+                                                     events.ic_s))
+    assert feet_disagreement(step_table(late), late.foot, trusted).startswith(
+        "the two feet disagree: step time")
+    # too few steps a foot to tell
+    assert feet_disagreement(table, moved.foot, np.arange(len(moved)) < 4) == ""

@@ -74,7 +74,7 @@ class CheckContext:
         if mode.mode == "walking":
             return f"not running: the runner is walking (double support, from {mode.source})"
         return (f"not running, or too few steps to tell ({len(self.steps)} contacts found): "
-                "the running checks need at least two strides")
+                "the running checks need two strides, or a few steps that all agree")
 
 
 def measure(id_: str, unit: str, per_step: np.ndarray, used: np.ndarray,

@@ -53,6 +53,7 @@ WARNING_TITLES = {
     "slope_unknown": "Slope unknown",
     "steps_left_out": "Steps left out",
     "changing_pace": "The pace changes through the clip",
+    "feet_disagree": "The two feet's timings disagree",
     "truncated": "The file ends early",
 }
 
