@@ -171,8 +171,9 @@ def collect_warnings(pose: PoseSequence, gait: GaitAnalysis | None, gait_error: 
                           f"({len(gait.events)} foot contacts found); the running checks are "
                           "not judged"))
     if len(gait.events) < 4:
-        out.append(Notice("few_steps", f"only {len(gait.events)} foot contacts were found; "
-                          "a clip with at least two strides (four steps) is needed"))
+        out.append(Notice("few_steps", f"only {len(gait.events)} foot contacts were found, so "
+                          "each verdict rests on one or two steps; film at least two strides "
+                          "(four steps or more)"))
     if not math.isfinite(gait.slope.deg):
         why = gait.slope.note or "not estimated"
         out.append(Notice("slope_unknown", f"the slope is unknown ({why}); give --slope so the "
