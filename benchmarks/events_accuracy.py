@@ -19,10 +19,13 @@ true TOs with no detected TO (noTO).
 Synthetic sections: ``n`` true contacts scored (not within 0.15 s of a clip end); IC<=1f and
 TO<=1f are shares of the TRUE events detected within one frame, so a missed contact (mis) or a
 TO not found (noTO) counts as a failure; the summary also gives the shares among detected
-events. The static downhill slope line counts clips where the pose stage found the runner in at
-least 90% of frames separately from the rest.
+events. ICmdms and TOmdms are the median |error| of the detected events in ms (one frame is 4 ms
+at 240 fps and 40 ms at 25: the milliseconds compare the rates); a line per frame rate gives the
+median, 95th percentile and largest |error| in ms. The static downhill slope line counts clips
+where the pose stage found the runner in at least 90% of frames separately from the rest.
 
-    /work/venv/bin/python benchmarks/events_accuracy.py [--quick]
+    python benchmarks/events_accuracy.py [--quick]
+    python benchmarks/events_accuracy.py --synthetic-only --synthetic-fps 25,120,240
 
 The synthetic video section (video -> pose -> events, CoM, slope) and the real-video cadence
 section run when their inputs exist, else they print why they were skipped.
@@ -119,7 +122,8 @@ def synth_score(gait, events: dict, time_s: np.ndarray, fps: float, com_px: np.n
             "to_missed": score.to_missed,
             "com_pct": float(np.nanmedian(com_err_m) / height_m * 100),
             "com_found": float(np.mean(np.isfinite(com_err_m))),
-            "slope": gait.slope, "mode": gait.mode.mode, "cadence": gait.cadence_spm}
+            "slope": gait.slope, "mode": gait.mode.mode, "cadence": gait.cadence_spm,
+            "fps": fps}
 
 
 def _within(errors_frames: np.ndarray, n_true: int) -> str:
@@ -131,19 +135,23 @@ def _synth_row(label: str, r: dict) -> str:
     ic, to = r["ic_frames"], r["to_frames"]
     slope = r["slope"]
     slope_text = f"{slope.deg:+6.2f} ({slope.source})" if np.isfinite(slope.deg) else "   n/a"
+    fps = r["fps"]
     return (f"{label:<36} {len(ic) + r['missed']:>3} {_within(ic, len(ic) + r['missed'])} "
             f"{_within(to, len(to) + r['to_missed'])} "
-            f"{(np.max(ic) if len(ic) else np.nan):6.2f} {r['missed']:>3} {r['to_missed']:>4} "
+            f"{(np.max(ic) if len(ic) else np.nan):6.2f} "
+            f"{(np.median(ic) * 1000 / fps if len(ic) else np.nan):6.1f} "
+            f"{(np.median(to) * 1000 / fps if len(to) else np.nan):6.1f} "
+            f"{r['missed']:>3} {r['to_missed']:>4} "
             f"{r['extra']:>3} {r['wrong_foot']:>3} {r['com_pct']:6.2f}% {r['com_found']:5.0%} "
             f"{slope_text:<22} {r['mode']}")
 
 
-def _synth_matrix():
+def _synth_matrix(rates: tuple[float, ...] = SYNTH_FPS):
     from posecheck.synth.presets import PRESETS
 
     for preset in PRESETS:
         for camera in SYNTH_CAMERAS:
-            for fps in SYNTH_FPS:
+            for fps in rates:
                 for direction in ("ltr", "rtl"):
                     yield preset, camera, fps, direction
 
@@ -170,6 +178,15 @@ def _print_synth_summary(results: list[tuple[str, dict]]) -> None:
           f"({to_missed} not found); of the detected ones: IC {np.mean(ic <= 1):.1%} of "
           f"{len(ic)}, TO {np.mean(to <= 1):.1%} of {len(to)}; extra {extra}; CoM error median "
           f"of clip medians {np.median(com) if com else np.nan:.2f}% of height")
+    for fps in sorted({r["fps"] for _, r in results}):
+        at = [r for _, r in results if r["fps"] == fps]
+        ic_ms = np.concatenate([r["ic_frames"] for r in at]) * 1000 / fps
+        to_ms = np.concatenate([r["to_frames"] for r in at]) * 1000 / fps
+        if len(ic_ms) and len(to_ms):
+            print(f"{fps:5.0f} fps: IC |error| median {np.median(ic_ms):5.1f} ms, p95 "
+                  f"{np.percentile(ic_ms, 95):5.1f}, max {np.max(ic_ms):5.1f} ({len(ic_ms)} "
+                  f"detected); TO median {np.median(to_ms):5.1f} ms, p95 "
+                  f"{np.percentile(to_ms, 95):5.1f} ({len(to_ms)})")
     slopes = [(r["slope"], r.get("found", 1.0)) for label, r in results
               if "static" in label and "downhill" in label]
     for name, keep in (("runner found in >= 90% of frames", lambda f: f >= 0.9),
@@ -183,11 +200,12 @@ def _print_synth_summary(results: list[tuple[str, dict]]) -> None:
 
 
 SYNTH_HEADER = (f"{'preset camera fps direction':<36} {'n':>3} {'IC<=1f':>6} {'TO<=1f':>6} "
-                f"{'ICmaxf':>6} {'mis':>3} {'noTO':>4} {'ext':>3} {'ft':>3} {'CoM':>7} "
+                f"{'ICmaxf':>6} {'ICmdms':>6} {'TOmdms':>6} {'mis':>3} {'noTO':>4} {'ext':>3} "
+                f"{'ft':>3} {'CoM':>7} "
                 f"{'found':>5} {'slope deg (source)':<22} mode")
 
 
-def synthetic_landmarks_section() -> None:
+def synthetic_landmarks_section(rates: tuple[float, ...] = SYNTH_FPS) -> None:
     """The gait layer alone on the synthetic runner's exact image landmarks (no video, no pose
     model): checks the methods on a second, independent runner model."""
     print("\n== Synthetic, exact landmarks (gait layer only; CoM error in % of height) ==")
@@ -195,7 +213,7 @@ def synthetic_landmarks_section() -> None:
 
     print(SYNTH_HEADER)
     results = []
-    for preset, camera, fps, direction in _synth_matrix():
+    for preset, camera, fps, direction in _synth_matrix(rates):
         spec = _spec(preset, camera, fps, direction)
         clip = SyntheticClip(spec)
         gait = analyze_gait(clip.exact_pose(), camera=camera, sex=spec.sex)
@@ -221,7 +239,7 @@ def _stale(path: Path, sources: tuple[Path, ...]) -> bool:
     return any(source.exists() and source.stat().st_mtime > made for source in sources)
 
 
-def synthetic_video_section(workdir: Path) -> None:
+def synthetic_video_section(workdir: Path, rates: tuple[float, ...] = SYNTH_FPS) -> None:
     """Video -> pose -> clean -> gait against the synthetic truth."""
     print("\n== Synthetic, end to end (rendered video -> MediaPipe -> clean -> gait) ==")
     from posecheck.cleaning import clean
@@ -234,7 +252,7 @@ def synthetic_video_section(workdir: Path) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     print(SYNTH_HEADER)
     results = []
-    for preset, camera, fps, direction in _synth_matrix():
+    for preset, camera, fps, direction in _synth_matrix(rates):
         spec = _spec(preset, camera, fps, direction)
         label = f"{preset} {camera} {fps:.0f} {direction}"
         path = workdir / f"{preset}_{camera}_{fps:.0f}_{direction}.mp4"
@@ -302,17 +320,29 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/posecheck-events-bench"),
                         help="where the synthetic clips and pose outputs are cached (reused "
                              "while newer than the renderer and pose stage sources)")
+    parser.add_argument("--synthetic-fps", default=",".join(f"{r:g}" for r in SYNTH_FPS),
+                        help="frame rates of the synthetic sections, comma-separated (default "
+                             "%(default)s; phones film 25-240)")
+    parser.add_argument("--synthetic-only", action="store_true",
+                        help="skip the force-plate and real-video sections")
     args = parser.parse_args()
-    if not FUKUCHI.exists():
+    try:
+        rates = tuple(float(r) for r in args.synthetic_fps.split(","))
+    except ValueError:
+        parser.error(f"--synthetic-fps: not a list of numbers: {args.synthetic_fps!r}")
+    if args.synthetic_only:
+        pass
+    elif not FUKUCHI.exists():
         print(f"skipped: {FUKUCHI} is absent")
     else:
         force_plate_section(args.quick)
-    synthetic_landmarks_section()
+    synthetic_landmarks_section(rates)
     if args.quick:
         print("\n(--quick: the end-to-end synthetic video section is skipped)")
     else:
-        synthetic_video_section(args.workdir)
-    real_video_section(args.workdir)
+        synthetic_video_section(args.workdir, rates)
+    if not args.synthetic_only:
+        real_video_section(args.workdir)
     return 0
 
 
