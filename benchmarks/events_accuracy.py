@@ -330,12 +330,11 @@ def main() -> int:
         rates = tuple(float(r) for r in args.synthetic_fps.split(","))
     except ValueError:
         parser.error(f"--synthetic-fps: not a list of numbers: {args.synthetic_fps!r}")
-    if args.synthetic_only:
-        pass
-    elif not FUKUCHI.exists():
-        print(f"skipped: {FUKUCHI} is absent")
-    else:
-        force_plate_section(args.quick)
+    if not args.synthetic_only:
+        if FUKUCHI.exists():
+            force_plate_section(args.quick)
+        else:
+            print(f"skipped: {FUKUCHI} is absent")
     synthetic_landmarks_section(rates)
     if args.quick:
         print("\n(--quick: the end-to-end synthetic video section is skipped)")

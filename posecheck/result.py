@@ -160,7 +160,7 @@ def collect_warnings(pose: PoseSequence, gait: GaitAnalysis | None, gait_error: 
         out.append(Notice("changing_pace", f"the cadence changes by {change:+.0%} through the "
                           "clip (the runner speeds up or slows down, or the shots differ): the "
                           "clip's cadence and the per-step values mix different paces"))
-    disagreement = feet_disagreement(gait.steps, gait.events.foot, trusted)
+    disagreement = feet_disagreement(gait.steps, trusted)
     if disagreement:
         out.append(Notice("feet_disagree", disagreement))
     if gait.mode.mode == "walking":

@@ -211,7 +211,7 @@ def test_feet_that_disagree_are_warned_and_alike_feet_are_not(clip, gait):
     moved = dataclasses.replace(events, to_s=shifted)
     table = step_table(moved)
     trusted = np.ones(len(moved), dtype=bool)
-    note = feet_disagreement(table, moved.foot, trusted)
+    note = feet_disagreement(table, trusted)
     assert note.startswith("the two feet disagree: contact time")
     left_s = float(np.nanmedian(table.contact_s[~right]))
     right_s = float(np.nanmedian(table.contact_s[right]))
@@ -222,7 +222,7 @@ def test_feet_that_disagree_are_warned_and_alike_feet_are_not(clip, gait):
     step = float(np.nanmedian(gait.steps.step_s))
     late = dataclasses.replace(events, ic_s=np.where(right, events.ic_s + 0.2 * step,
                                                      events.ic_s))
-    assert feet_disagreement(step_table(late), late.foot, trusted).startswith(
+    assert feet_disagreement(step_table(late), trusted).startswith(
         "the two feet disagree: step time")
     # too few steps a foot to tell
-    assert feet_disagreement(table, moved.foot, np.arange(len(moved)) < 4) == ""
+    assert feet_disagreement(table, np.arange(len(moved)) < 4) == ""

@@ -178,7 +178,7 @@ def pace_change(steps: StepTable, trusted: np.ndarray, *, min_steps: int = 6) ->
     return float(end / start - 1.0) if start > 0 else math.nan
 
 
-def feet_disagreement(steps: StepTable, foot: tuple[str, ...], trusted: np.ndarray, *,
+def feet_disagreement(steps: StepTable, trusted: np.ndarray, *,
                       # healthy runners' left/right contact times differ by a few % (under
                       # 10%); the detector reached 1.2 on the symmetric synthetic runner and
                       # 1.15 on the real clips (3+ trusted steps a foot): 1.5 is a foot misread
@@ -193,12 +193,12 @@ def feet_disagreement(steps: StepTable, foot: tuple[str, ...], trusted: np.ndarr
     alike, so two feet that differ by half or more (for example contacts alternating 0.15 and
     0.35 s) mean one foot's strikes or toe-offs are misplaced, most often the far foot hidden
     behind the near leg or a foot seen from low."""
-    foot_arr = np.asarray(foot)
+    foot = np.asarray(steps.foot)
     for name, values, limit in (("contact time", steps.contact_s, max_contact_ratio),
                                 ("step time", steps.step_s, max_step_ratio)):
         medians = {}
         for side in ("left", "right"):
-            use = trusted & (foot_arr == side) & np.isfinite(values)
+            use = trusted & (foot == side) & np.isfinite(values)
             if use.sum() >= min_steps_per_foot:
                 medians[side] = float(np.median(values[use]))
         if len(medians) < 2:

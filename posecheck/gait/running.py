@@ -49,14 +49,11 @@ def classify_gait(steps: StepTable, events: GaitEvents | None = None, *,
         return GaitMode("running" if fraction > 0.5 else "walking", fraction, len(flight),
                         "flight time")
     other = events.other_toe_legs if events is not None else None
-    if other is not None:
-        other = other[np.isfinite(other)]
-        if len(other) >= min_steps:
-            fraction = float(np.mean(other > grounded_legs))
-            return GaitMode("running" if fraction > 0.5 else "walking", fraction, len(other),
-                            "other foot at IC")
-    else:
-        other = np.zeros(0)
+    other = other[np.isfinite(other)] if other is not None else np.zeros(0)
+    if len(other) >= min_steps:
+        fraction = float(np.mean(other > grounded_legs))
+        return GaitMode("running" if fraction > 0.5 else "walking", fraction, len(other),
+                        "other foot at IC")
     if len(flight) >= min_unanimous_steps:
         airborne = other > grounded_legs
         if np.all(flight > 0) and np.all(airborne):
