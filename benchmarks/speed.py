@@ -38,8 +38,9 @@ when given), and measures, in this order:
     - the teaching-video drawing (:meth:`posecheck.annotate.teaching.TeachingPlan.paint`, main
       thread) and the libx264 encoding through :class:`posecheck.video.VideoWriter` (process
       CPU time of the writing loop and the flush, minus the drawing; libx264 uses threads);
-    - per clip, divided by the clip's frames: cleaning + gait + checks (on the pose ``analyze``
-      wrote in (b)), the key frames (``write_key_frames`` minus the decoding it does, at the
+    - per clip, divided by the clip's frames: the tracking (the runner's fits from the pose
+      ``analyze`` wrote in (b), linked twice as ``analyze`` links them), cleaning + gait +
+      checks (on that pose), the key frames (``write_key_frames`` minus the decoding it does, at the
       decode + rgb24 cost above) and the report with the other files (``report.html``,
       ``analysis.json``, ``pose*.npz``, ``pose.csv``, ``steps.csv``, ``people.json``).
 (d) **the video pass** as ``analyze`` runs it after the pose stage: the teaching video and key
@@ -52,7 +53,8 @@ pose), drawing, encoding and the per-frame shares of the per-clip stages; ``core
 ``len(os.sched_getaffinity(0))``. Not in it: the 3-pose model (printed beside it), decoding the
 clip a second time for the video (``analyze`` decodes it once for the pose and once for the
 teaching video), tile searches and closer looks (``posecheck.pose``: not run when the runner is
-large in the frame, as on the treadmill), tracking and process start-up.
+large in the frame, as on the treadmill), tracking (printed: the runner's fits linked as
+``analyze`` links them, twice) and process start-up.
 
 Printed per frame size: (a) and each (b) in frames/s, b/a, b as a share of the limit, the peaks,
 then the stage table and the limit's formula with each term. ``--json OUT`` saves it all.
@@ -487,6 +489,24 @@ def rebuild_analysis(clip: Clip, outdir: Path) -> tuple[object, float]:
     return analysis, spent[0]
 
 
+def tracking_cost_s(outdir: Path) -> float:
+    """CPU seconds of linking the runner's fits into tracks as ``analyze`` links them twice
+    (:func:`posecheck.tracking.link_tracks`: for the closer look's plans without facing, then
+    for the runner's choice with it), on the fits (b) kept (``pose_raw.npz``; on the treadmill
+    clip the runner is the only person in view)."""
+    from posecheck import tracking
+    from posecheck.pose import Detection
+    from posecheck.sequence import PoseSequence
+
+    raw = PoseSequence.load(outdir / "pose_raw.npz")
+    people = [[Detection(raw.keypoints_px[i], raw.visibility[i], raw.world_m[i])]
+              if np.isfinite(raw.keypoints_px[i]).all() else [] for i in range(raw.n_frames)]
+    with cpu_clock() as spent:
+        tracking.link_tracks(people, raw.time_s, by_facing=False)
+        tracking.link_tracks(people, raw.time_s)
+    return spent[0]
+
+
 def key_frames_cost_s(analysis, folder: Path, decode_rgb_ms: float) -> tuple[list, float]:
     """The key frames (stills and contact sheet) and their CPU seconds, less the decoding
     ``write_key_frames`` does on the way (at ``decode_rgb_ms`` per frame decoded)."""
@@ -564,6 +584,8 @@ def stage_costs(clip: Clip, outdir: Path, folder: Path, *,
         report_s = report_cost_s(analysis, key_frames, outdir / "annotated.mp4", folder)
     n = clip.n_frames
     stages += [
+        Stage("tracking (both linkings)", per_frame_ms(tracking_cost_s(outdir), n), False,
+              f"per clip / {n}"),
         Stage("cleaning + gait + checks", per_frame_ms(gait_s, n), True, f"per clip / {n}"),
         Stage("key frames", per_frame_ms(stills_s, n), True, f"per clip / {n}, less decoding"),
         Stage("report + files", per_frame_ms(report_s, n), True, f"per clip / {n}"),

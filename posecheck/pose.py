@@ -69,6 +69,7 @@ returns the runner's raw :class:`~posecheck.sequence.PoseSequence`; cleaning is 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from pathlib import Path
 
@@ -111,11 +112,14 @@ class Detection:
     chain: int | None = None  # id of a closer look's unbroken run of fits of one person (None:
     # whole frame or tile search); see posecheck.tracking.link_tracks
 
-    @property
+    # worked out once (the tracking asks for them in every frame for each track's recent fits)
+    @functools.cached_property
     def hip_px(self) -> np.ndarray:
-        return self.keypoints_px[23:25].mean(axis=0)
+        hips = self.keypoints_px[23:25].mean(axis=0)
+        hips.flags.writeable = False  # one array, handed to every caller
+        return hips
 
-    @property
+    @functools.cached_property
     def size_px(self) -> float:
         """Shoulder-midpoint to hip-midpoint distance: a scale that does not change with stride."""
         return float(np.linalg.norm(self.keypoints_px[11:13].mean(axis=0) - self.hip_px))

@@ -29,6 +29,7 @@ Which track is the runner (the documented rule, :func:`choose_track`):
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -137,14 +138,31 @@ def facing(det, *, min_score_torsos: float = 0.15) -> int:
     return 1 if score > 0 else -1
 
 
-def track_facing(track: Track, *, recent: int = 15, min_agreement: float = 0.6) -> int:
+def track_facing(track: Track, *, recent: int = 15, min_agreement: float = 0.6,
+                 way_of: Callable[[object], int] = facing) -> int:
     """The way a track's person faces: the clear majority of its last ``recent`` fits that face
-    one way (their mean facing at least ``min_agreement`` in size), else 0."""
-    ways = [w for w in (facing(d) for d in track.detections[-recent:]) if w]
+    one way (their mean facing at least ``min_agreement`` in size), else 0. ``way_of``: each
+    fit's :func:`facing` (a :class:`_Facings` remembers them)."""
+    ways = [w for w in (way_of(d) for d in track.detections[-recent:]) if w]
     if not ways:
         return 0
     mean = float(np.mean(ways))
     return int(np.sign(mean)) if abs(mean) >= min_agreement else 0
+
+
+class _Facings:
+    """:func:`facing` of each fit, worked out once: :func:`link_tracks` asks for a track's way
+    (its last 15 fits) in every frame. Fits are known by identity, so an instance serves one
+    linking, while the fits it has seen are alive."""
+
+    def __init__(self) -> None:
+        self._ways: dict[int, int] = {}
+
+    def __call__(self, det) -> int:
+        key = id(det)
+        if key not in self._ways:
+            self._ways[key] = facing(det)
+        return self._ways[key]
 
 
 def same_person(a, b, *, same_person_torsos: float = 0.5) -> bool:
@@ -184,8 +202,12 @@ def _predict(track: Track, frame: int, *, window: int = 6) -> tuple[np.ndarray, 
     size = float(np.median([d.size_px for d in track.detections[-3 * window:]]))
     if len(frames) < 3:
         return hips[-1], size
-    slope, intercept = np.polyfit(frames - frames[-1], hips, 1)
-    return intercept + slope * (frame - frames[-1]), size
+    # the least-squares line, as np.polyfit(frames, hips, 1) gives it, without its overhead
+    # (this runs for every track in every frame)
+    x = frames - frames.mean()
+    centre = hips.mean(axis=0)
+    slope = (x @ (hips - centre)) / (x @ x)
+    return centre + slope * (frame - frames.mean()), size
 
 
 def _continues_chain(track: Track, det) -> bool:
@@ -197,7 +219,7 @@ def _continues_chain(track: Track, det) -> bool:
 
 def _link_cost(active: list[Track], detections: list, frame: int, *, gate_torsos: float,
                gate_torsos_per_frame: float, max_size_ratio: float,
-               by_facing: bool = True) -> np.ndarray:
+               by_facing: bool = True, way_of: Callable[[object], int] = facing) -> np.ndarray:
     """(tracks, detections) cost of continuing each active track with each detection: hip
     distance from the prediction in torso lengths; inf outside the gate and, ``by_facing``,
     for a fit clearly facing the other way from the track's person (see :func:`link_tracks`).
@@ -206,10 +228,10 @@ def _link_cost(active: list[Track], detections: list, frame: int, *, gate_torsos
     that followed one runner can slip onto another who passes close)."""
     cost = np.full((len(active), len(detections)), np.inf)
     forced = []
-    ways = [facing(det) if by_facing else 0 for det in detections]
+    ways = [way_of(det) if by_facing else 0 for det in detections]
     for a, track in enumerate(active):
         predicted, size = _predict(track, frame)
-        way = track_facing(track) if by_facing else 0
+        way = track_facing(track, way_of=way_of) if by_facing else 0
         gap = frame - track.frames[-1]
         gate = (gate_torsos + gate_torsos_per_frame * (gap - 1)) * max(size, 1.0)
         for d, det in enumerate(detections):
@@ -257,13 +279,14 @@ def link_tracks(people: list[list], time_s: np.ndarray, *, max_gap_s: float = 0.
     """
     tracks: list[Track] = []
     active: list[Track] = []
+    way_of = _Facings()
     for i, detections in enumerate(people):
         standing = [d for d in detections if upright(d)]
         detections = _without_duplicates(standing, same_person_torsos=same_person_torsos)
         active = [t for t in active if time_s[i] - time_s[t.frames[-1]] <= max_gap_s]
         cost = _link_cost(active, detections, i, gate_torsos=gate_torsos,
                           gate_torsos_per_frame=gate_torsos_per_frame,
-                          max_size_ratio=max_size_ratio, by_facing=by_facing)
+                          max_size_ratio=max_size_ratio, by_facing=by_facing, way_of=way_of)
         matched = set()
         if cost.size:
             finite = np.where(np.isfinite(cost), cost, 1e9)

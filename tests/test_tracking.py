@@ -109,6 +109,18 @@ def test_facing_reads_the_nose_ahead_of_the_ears():
     assert tracking.facing(_person(300, 400, 100)) == 0  # nose over the ears: not clear
 
 
+def test_the_predicted_hips_are_the_least_squares_line_through_the_last_fits():
+    rng = np.random.default_rng(3)
+    frames = [2, 3, 5, 6, 7, 9]
+    hips = np.column_stack([300 + 12.0 * np.array(frames), np.full(6, 400.0)])
+    hips += rng.normal(0, 4, hips.shape)
+    track = tracking.Track(0, frames, [_person(x, y, 100) for x, y in hips])
+    slope, intercept = np.polyfit(np.array(frames) - frames[-1], hips, 1)
+    predicted, size = tracking._predict(track, 12)
+    np.testing.assert_allclose(predicted, intercept + slope * (12 - frames[-1]), atol=1e-9)
+    assert size == pytest.approx(100.0)
+
+
 def test_a_hidden_runner_keeps_their_track_from_someone_passing_the_other_way():
     # Our runner stays at x 300 facing right (a camera following them); another runner,
     # seen first at frame 20 beside them, runs left at 13 px/frame in front of ours, who is

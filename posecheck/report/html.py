@@ -31,7 +31,6 @@ from posecheck import __version__
 from posecheck.checks.finding import Finding, Measure
 from posecheck.checks.registry import CHECKS
 from posecheck.checks.steps import collect_steps
-from posecheck.report import plots
 from posecheck.report.page import esc, number, page, seconds_label, verdict_badge
 from posecheck.report.signals import time_signals
 from posecheck.result import Analysis
@@ -319,6 +318,8 @@ def _details_table(f: Finding) -> str:
 
 
 def _card(view: _View, f: Finding) -> str:
+    from posecheck.report import plots  # loaded when a report is written (_time_plots)
+
     m = f.measure
     unknown = f.verdict == "unknown"
     value = number(m.value, m.unit)
@@ -458,6 +459,10 @@ def _media(view: _View, embeds: _Embeds, video_name: str | None,
 # ---- plots, steps, settings ----------------------------------------------------------------
 
 def _time_plots(view: _View) -> str:
+    # matplotlib's figures and axes (about 40 MB of modules) are loaded when a report is
+    # written, after the pose model has run, so they do not add to the pose stage's peak
+    from posecheck.report import plots
+
     analysis = view.analysis
     if analysis.gait is None:
         if not analysis.pose.n_frames:
