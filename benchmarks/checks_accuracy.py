@@ -29,19 +29,24 @@ of both sets pooled.
 Knee at foot strike on a real runner (``--no-force-plate`` to skip): the force-plate trials of
 RBDS001 (``../shared/data/mocap``, when present), markers projected into a side view at 30 and
 60 fps and perturbed like pose-model output (:mod:`posecheck.validation.perturb`, 4 seeds),
-events detected as from video; the knee read as the check reads it (the last frame at or before
-the detected IC, :func:`posecheck.checks.steps.landing_frame`) against the marker knee at the
-force plate's IC; beside it the alternatives (interpolated at IC, the nearest frame, the first
-frame after). Nothing was chosen on these trials for the knee, so both rows are held out. This
-shows the reading rule on real kinematics (a real knee starts to bend just before contact,
-which the synthetic runner does not model) and the knee real runners land with.
+events detected as from video; the knee read as the check reads it (interpolated one frame
+before the detected IC, :func:`posecheck.checks.steps.before_contact_s`) against the marker
+knee at the force plate's IC; beside it the alternatives (the last frame at or before IC, as
+the check read it before, interpolated at IC, the nearest frame, the first frame after).
+Nothing was chosen on these trials for the knee, so both rows are held out. This shows the
+reading rule on real kinematics (a real knee starts to bend just before contact, which the
+synthetic runner does not model) and the knee real runners land with.
 
 Real clips (``../shared/data/clips``, when present): the values and verdicts on
 treadmill-side-male and treadmill-overstride-right (with ``--slope 0``, as a user gives it for a
 treadmill) and park-walking-multi.
 
     python benchmarks/checks_accuracy.py [--clips 32] [--preset-rounds 2] [--held-out-only]
-                                         [--no-force-plate] [--no-real]
+                                         [--no-force-plate] [--no-real] [--true-events]
+
+``--true-events``: the matrix's measures read on the video's landmarks at each clip's true foot
+events instead of the detected ones, so the landmarks' share of each error shows apart from the
+event timing's (the verdicts stay those from video).
 """
 
 from __future__ import annotations
@@ -113,7 +118,10 @@ def designed_verdicts(clip: SyntheticClip, slope_deg: float) -> dict[str, str]:
     return {f.check_id: f.verdict for f in run_checks(gait)}
 
 
-def run_clip(spec, folder: Path) -> dict:
+def run_clip(spec, folder: Path, *, true_events: bool = False) -> dict:
+    """One matrix clip from video; with ``true_events`` its measures are read on the video's
+    landmarks at the clip's true foot events (what the landmarks alone cost, without the event
+    timing; the verdicts stay those from video)."""
     clip = SyntheticClip(spec)
     path = clip.write(folder / f"clip{spec.seed:03d}.mp4")
     truth = clip_truth(clip)
@@ -122,6 +130,10 @@ def run_clip(spec, folder: Path) -> dict:
                               write_video=False)
     analysis = run_analysis(path, options, show_progress=False)
     measured = _measures(analysis.findings)
+    if true_events and analysis.gait is not None:
+        gait = analysis.gait
+        measured = _measures(run_checks(gait.with_events(
+            true_gait_events(clip.events(), gait.forward.fps)), thresholds=options.thresholds))
     verdicts = {f.check_id: f.verdict for f in analysis.findings}
     designed = designed_verdicts(clip, spec.gait.slope_deg)
     errors = {m: measured.get(m, np.nan) - truth[key] for m, key in TRUTH_KEYS.items()}
@@ -231,7 +243,7 @@ def preset_section(n_rounds: int, held_out_only: bool) -> list[dict]:
 
 def force_plate_knee_section(seeds: tuple[int, ...] = (1, 2, 3, 4)) -> None:
     from posecheck import cleaning
-    from posecheck.checks.steps import landing_frame
+    from posecheck.checks.steps import before_contact_s, landing_frame
     from posecheck.kinematics import flexion_deg
     from posecheck.landmarks import INDEX
     from posecheck.validation import mocap
@@ -243,8 +255,8 @@ def force_plate_knee_section(seeds: tuple[int, ...] = (1, 2, 3, 4)) -> None:
         print(f"skipped ({FUKUCHI} is absent)")
         return
     print(f"{'trial fps':<12} {'n':>4} {'true knee':>9}  " + "  ".join(
-        f"{rule + ' med/|med|/p90':>24}" for rule in ("as read (at/before)", "interpolated",
-                                                     "nearest", "first after")))
+        f"{rule + ' med/|med|/p90':>24}" for rule in ("as read (1 frame before)", "at/before",
+                                                     "interpolated", "nearest", "first after")))
     for speed in ("25", "35"):
         trial = mocap.load_fukuchi_trial(FUKUCHI, speed)
         for fps in (30.0, 60.0):
@@ -268,7 +280,9 @@ def force_plate_knee_section(seeds: tuple[int, ...] = (1, 2, 3, 4)) -> None:
                     knee = flexion_deg(*(kp[:, INDEX[f"{foot}_{n}"]]
                                          for n in ("hip", "knee", "ankle")))
                     i = landing_frame(t, ic)
-                    read = {"as read (at/before)": knee[i],
+                    read = {"as read (1 frame before)": float(np.interp(
+                                before_contact_s(ic, fps), t, knee)),
+                            "at/before": knee[i],
                             "interpolated": float(np.interp(ic, t, knee)),
                             "nearest": knee[int(np.argmin(np.abs(t - ic)))],
                             "first after": knee[min(i + 1, len(t) - 1)]}
@@ -319,6 +333,8 @@ def main() -> None:
     parser.add_argument("--held-out-only", action="store_true")
     parser.add_argument("--no-force-plate", action="store_true")
     parser.add_argument("--no-real", action="store_true")
+    parser.add_argument("--true-events", action="store_true",
+                        help="matrix measures at the true foot events (the landmarks' share)")
     args = parser.parse_args()
     matrix = halves(technique_matrix(0 if args.no_matrix else args.clips), args.held_out_only,
                     ("tuning half (even seeds)", "held-out half (odd seeds)"))
@@ -330,7 +346,7 @@ def main() -> None:
         for title, specs in matrix:
             rows = []
             for spec in specs:
-                rows.append(run_clip(spec, Path(tmp)))
+                rows.append(run_clip(spec, Path(tmp), true_events=args.true_events))
                 r = rows[-1]
                 print(f"  seed {r['seed']:>3} {r['label']:<30} " + " ".join(
                     f"{c}:{r['verdicts'][c]}/{r['designed'][c]}" for c in CHECK_IDS),

@@ -24,8 +24,10 @@ frame's detections. It looks twice:
    5.1 and 4.9 deg median, 12.4 both at the 90th percentile). It is **off by default**
    (``single_pose=False``): on the real clips the moved feet cost the foot events, toe-offs
    within a frame of the hand labels fell from 82% to 39% on the treadmill clip and the
-   park-jog clip's slow motion went unwarned (``benchmarks/real_clips.py``); it stays opt-in
-   until the events hold with it.
+   park-jog clip's slow motion went unwarned (``benchmarks/real_clips.py``; measured again
+   with the events of 2026-12-04: 85% to 45%, the toe landmark 11 px from the multi-person
+   model's in the median frame, about the toe-off threshold); it stays opt-in until the events
+   hold with it.
    Unless someone large was found in every frame since, the first look also *searches* a
    frame every ``search_every_s`` in overlapping square tiles (:func:`posecheck.crop.tile_boxes`):
    the model shrinks a frame to 224 px, and a runner a fifth of the height of a wide frame is

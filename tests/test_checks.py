@@ -19,7 +19,7 @@ import pytest
 from posecheck.checks import accuracy
 from posecheck.checks.bands import Band, Bands
 from posecheck.checks.config import load_thresholds
-from posecheck.checks.context import Baseline
+from posecheck.checks.context import Baseline, CheckContext
 from posecheck.checks.finding import Finding, Measure
 from posecheck.checks.registry import BY_ID, CHECKS, default_thresholds, run_checks
 from posecheck.errors import PosecheckError
@@ -116,6 +116,24 @@ def test_measures_that_do_not_depend_on_event_timing_match_with_detected_events(
     assert strike == pytest.approx(truth["foot_strike_angle_deg"], abs=1.5)
     assert findings["arms"].value == pytest.approx(truth["shoulder_abduction_deg"], abs=0.5)
     assert findings["cadence"].value == pytest.approx(truth["cadence_spm"], rel=0.01)
+
+
+def test_the_knee_reading_moves_smoothly_with_the_contact_time(presets):
+    """The knee is read one frame before the contact, between the two frames before it, so a
+    contact time that crosses a frame by a fraction of a millisecond moves it by as little (the
+    last frame at or before the contact jumped a whole frame there: 1-4 deg at 60 fps)."""
+    gait, _, _, _ = presets["downhill-braking"]
+    events, fps = gait.events, gait.forward.fps
+
+    def knee_per_step(nudge_s: float) -> np.ndarray:
+        ic_s = np.round(events.ic_s * fps) / fps + nudge_s  # each contact next to a frame
+        moved = dataclasses.replace(events, ic_s=ic_s, to_s=events.to_s + ic_s - events.ic_s)
+        return BY_ID["knee"].check(CheckContext.from_gait(gait.with_events(moved))).measure.per_step
+
+    before, after = knee_per_step(-1e-4), knee_per_step(1e-4)
+    both = np.isfinite(before) & np.isfinite(after)
+    assert both.sum() >= 2
+    np.testing.assert_allclose(after[both], before[both], atol=0.2)
 
 
 # ---- verdicts on the designed techniques --------------------------------------------------

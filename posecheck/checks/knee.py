@@ -50,9 +50,10 @@ INFO = CheckInfo(
 
 
 def knee_flexion_at_ic(ctx: CheckContext) -> np.ndarray:
-    """(k,) knee flexion (deg) of each contact's landing leg at its initial contact (read at
-    the last frame at or before it: :func:`posecheck.checks.steps.landing_frame`)."""
-    kp = ctx.steps.keypoints_landing  # the leg as it lands, before it is loaded
+    """(k,) knee flexion (deg) of each contact's landing leg at its initial contact (read one
+    frame before it, between the two frames before it: :func:`posecheck.checks.steps.
+    before_contact_s`)."""
+    kp = ctx.steps.keypoints_before_ic  # the leg as it lands, before it is loaded
     out = np.full(len(ctx.steps), np.nan)
     for j, foot in enumerate(ctx.steps.foot):
         hip, knee, ankle = (kp[j, INDEX[f"{foot}_{n}"]] for n in ("hip", "knee", "ankle"))

@@ -30,8 +30,9 @@ class Steps:
     ``ic_s``, ``to_s``, ``mid_s`` (NaN without a toe-off), ``ic_frame`` and ``mid_frame`` (the
     nearest frames, -1 when unknown), ``keypoints_ic`` (k, 33, 2) and ``com_ic`` (k, 2) at the
     IC time, ``keypoints_landing`` (k, 33, 2) at the last frame at or before the IC (the leg
-    as it lands, see :func:`landing_frame`), and ``problem`` (k,): why the step's events cannot
-    be trusted, ``""`` when they can. ``leg_px`` is the body-relative unit."""
+    as it lands, see :func:`landing_frame`), ``keypoints_before_ic`` (k, 33, 2) one frame
+    before the IC time (:func:`before_contact_s`), and ``problem`` (k,): why the step's events
+    cannot be trusted, ``""`` when they can. ``leg_px`` is the body-relative unit."""
 
     foot: tuple[str, ...]
     near: np.ndarray
@@ -42,6 +43,7 @@ class Steps:
     mid_frame: np.ndarray
     keypoints_ic: np.ndarray
     keypoints_landing: np.ndarray
+    keypoints_before_ic: np.ndarray
     com_ic: np.ndarray
     problem: tuple[str, ...]
     leg_px: float
@@ -80,16 +82,35 @@ def fit_at(series: np.ndarray, time_s: np.ndarray, start_s: float, stop_s: float
 def landing_frame(time_s: np.ndarray, t: float) -> int:
     """The last frame at or before the contact time ``t`` (-1 when there is none).
 
-    Joint angles of the landing leg are read here rather than interpolated at ``t``: within a
-    few ms of contact the knee starts to bend under load (the shank and foot rotate as fast),
-    so a value interpolated towards the frame after contact mixes in the loaded leg. On the
-    tuning half of the synthetic matrix, video end to end, the knee read this way was off by
-    1.6 deg (median |error|) against 3.8 deg interpolated, the shank 2.0 against 3.5 deg
-    (``benchmarks/checks_accuracy.py``). In terminal swing the knee changes slowly, so reading up
-    to a frame early costs little."""
+    The shank and foot angles of the landing leg are read here rather than interpolated at
+    ``t``: within a few ms of contact the knee starts to bend under load (the shank and foot
+    rotate as fast), so a value interpolated towards the frame after contact mixes in the
+    loaded leg. On the tuning half of the synthetic matrix, video end to end, the knee read
+    this way was off by 1.6 deg (median |error|) against 3.8 deg interpolated, the shank 2.0
+    against 3.5 deg (``benchmarks/checks_accuracy.py``, an earlier version). The knee is now
+    read one frame before the contact (:func:`before_contact_s`), which also keeps the loaded
+    leg out and does not jump with the contact time."""
     if not np.isfinite(t) or len(time_s) == 0 or t < time_s[0]:
         return -1
     return int(np.searchsorted(time_s, t, side="right") - 1)
+
+
+def before_contact_s(t: float | np.ndarray, fps: float) -> float | np.ndarray:
+    """One frame before the contact time ``t``: a value interpolated there lies between the
+    two frames before the contact, so it never takes in the loaded leg (as
+    :func:`landing_frame`), and it moves smoothly with the contact time, where the last frame
+    at or before it jumps a whole frame as the time crosses a frame (a few ms of IC error then
+    read the knee a frame earlier or later).
+
+    The knee at foot strike is read here (:mod:`posecheck.checks.knee`). Chosen on the tuning
+    halves of ``benchmarks/checks_accuracy.py`` (video end to end, median |error| of the clip
+    knee against truth, technique matrix / designed techniques): the last frame at or before
+    IC 4.2 / 1.8 deg; interpolated 0.5, 0.75, 1.0, 1.25 and 1.5 frames before IC 3.4 / 2.3,
+    3.2 / 1.9, 2.1 / 1.9, 2.8 / 2.4 and 2.4 / 2.7 deg (one frame: the larger of the two is
+    smallest, the rule of ``benchmarks/events_sweep.py``). The shank and foot angles stay at the
+    landing frame: read a frame earlier the shank, still swinging forward, came out 2.5 deg
+    too far forward (matrix tuning half; 3.6 deg median |error| against 2.3)."""
+    return t - 1.0 / fps
 
 
 def _nearest_frame(time_s: np.ndarray, t: float) -> int:
@@ -122,6 +143,8 @@ def collect_steps(gait: GaitAnalysis, *,
     keypoints_landing = np.array([seq.keypoints_px[i] if i >= 0 else
                                   np.full(seq.keypoints_px.shape[1:], np.nan) for i in landing]
                                  ).reshape(k, *seq.keypoints_px.shape[1:])
+    keypoints_before_ic = np.array([at_time(seq.keypoints_px, t, before_contact_s(x, seq.fps))
+                                    for x in events.ic_s]).reshape(k, *seq.keypoints_px.shape[1:])
     com_ic = np.array([at_time(gait.com.com_px, t, x) for x in events.ic_s]).reshape(k, 2)
     near = np.array([f >= 0 and sides[f] == foot for f, foot in zip(ic_frame, events.foot)],
                     dtype=bool)
@@ -137,5 +160,6 @@ def collect_steps(gait: GaitAnalysis, *,
             problems.append(gait.step_check.problem[j])
     return Steps(foot=events.foot, near=near, ic_s=events.ic_s.copy(), to_s=events.to_s.copy(),
                  mid_s=mid_s, ic_frame=ic_frame, mid_frame=mid_frame, keypoints_ic=keypoints_ic,
-                 keypoints_landing=keypoints_landing, com_ic=com_ic, problem=tuple(problems),
+                 keypoints_landing=keypoints_landing, keypoints_before_ic=keypoints_before_ic,
+                 com_ic=com_ic, problem=tuple(problems),
                  leg_px=gait.scale.leg_length_px)
