@@ -22,10 +22,12 @@ from posecheck.checks.config import load_thresholds
 from posecheck.checks.context import Baseline, CheckContext
 from posecheck.checks.finding import Finding, Measure
 from posecheck.checks.registry import BY_ID, CHECKS, default_thresholds, run_checks
+from posecheck.checks.steps import knee_read_s
 from posecheck.errors import PosecheckError
 from posecheck.gait import analyze_gait
 from posecheck.gait.running import GaitMode
 from posecheck.gait.slope import Slope
+from posecheck.landmarks import INDEX
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
 from posecheck.synth.truth import true_gait_events
@@ -134,6 +136,40 @@ def test_the_knee_reading_moves_smoothly_with_the_contact_time(presets):
     both = np.isfinite(before) & np.isfinite(after)
     assert both.sum() >= 2
     np.testing.assert_allclose(after[both], before[both], atol=0.2)
+
+
+def _leg_with_knee(flexion_deg: np.ndarray, foot: str = "left") -> np.ndarray:
+    """(n, 33, 2) keypoints whose ``foot`` leg (thigh and shank 100 px) bends ``flexion_deg``."""
+    kp = np.full((len(flexion_deg), 33, 2), np.nan)
+    angle = np.radians(flexion_deg)
+    kp[:, INDEX[f"{foot}_hip"]] = (0.0, 0.0)
+    kp[:, INDEX[f"{foot}_knee"]] = (0.0, 100.0)
+    kp[:, INDEX[f"{foot}_ankle"]] = np.column_stack([100 * np.sin(angle),
+                                                     100 + 100 * np.cos(angle)])
+    return kp
+
+
+def test_the_knee_is_read_before_the_load_when_the_contact_is_found_late():
+    """A knee that straightens at 300 deg/s to 6 deg at the true contact and then bends at
+    600 deg/s: with the contact found on time, or 20 ms late, it is read one frame before the
+    contact found (still straightening there); found 40 ms late, one frame before is already
+    on the loading ramp (10 deg, bending), so it is read at the least flexion of the frame
+    before that: the knee as it landed."""
+    fps, true_ic_s = 30.0, 0.5
+    t = np.arange(120) / 120.0  # the profile's corner lies on a frame: interpolation is exact
+    flexion = np.where(t < true_ic_s, 6 + 300 * (true_ic_s - t), 6 + 600 * (t - true_ic_s))
+    kp = _leg_with_knee(flexion)
+
+    for found_s in (true_ic_s, true_ic_s + 0.02):
+        assert knee_read_s(kp, t, fps, found_s, "left") == pytest.approx(found_s - 1 / fps)
+
+    late_s = true_ic_s + 0.04
+    assert np.interp(late_s - 1 / fps, t, flexion) == pytest.approx(10.0)  # plain reading
+    read_s = knee_read_s(kp, t, fps, late_s, "left")
+    assert late_s - 2 / fps <= read_s < late_s - 1 / fps
+    assert np.interp(read_s, t, flexion) == pytest.approx(6.0, abs=0.5)  # 9 samples a frame
+    # a knee not seen: no reading
+    assert math.isnan(knee_read_s(np.full_like(kp, np.nan), t, fps, late_s, "left"))
 
 
 # ---- verdicts on the designed techniques --------------------------------------------------

@@ -18,7 +18,7 @@ import pytest
 
 from posecheck.annotate import KeyFrame
 from posecheck.checks.registry import CHECKS, run_checks
-from posecheck.checks.steps import before_contact_s
+from posecheck.checks.steps import collect_steps
 from posecheck.gait import analyze_gait
 from posecheck.options import AnalysisOptions
 from posecheck.report import IndexEntry, write_index, write_report
@@ -266,12 +266,12 @@ def test_time_signals_meet_the_checks_values_at_their_instants(analysis):
     t = signals.time_s
     trunk = findings["lean"].details[1]
     assert trunk.id == "trunk_angle_deg"
+    steps = collect_steps(gait)
     for j, (foot, ic, mid) in enumerate(zip(gait.events.foot, gait.events.ic_s,
                                             gait.events.mid_stance_s)):
         knee = findings["knee"].measure.per_step[j]
-        if math.isfinite(knee):  # read a frame before the strike
-            _between(signals.knee_flexion_deg[foot], t, before_contact_s(ic, gait.forward.fps),
-                     knee, 0.5)
+        if math.isfinite(knee):  # read about a frame before the strike
+            _between(signals.knee_flexion_deg[foot], t, steps.knee_s[j], knee, 0.5)
         landing = findings["landing"].measure.per_step[j]
         if math.isfinite(landing):
             _between(signals.foot_offset_leg[foot], t, ic, landing, 0.01)

@@ -23,7 +23,7 @@ MEASURED: dict[str, tuple[float, float]] = {
     "whole_body_lean_deg": (1.34, 3.01),  # n 48, bias -1.341
     "trunk_angle_deg": (1.16, 2.51),  # n 48, bias -0.815
     "waist_bend_deg": (1.75, 4.94),  # n 48, bias -1.420
-    "knee_flexion_ic_deg": (2.36, 5.0),  # n 48, bias -0.307
+    "knee_flexion_ic_deg": (2.36, 4.95),  # n 48, bias -0.320
     "foot_landing_from_com_leg": (0.017, 0.063),  # n 48, bias -0.002
     "foot_landing_from_com_m": (0.014, 0.054),  # n 48, bias -0.002
     "heel_landing_from_com_m": (0.023, 0.045),  # n 48, bias +0.019

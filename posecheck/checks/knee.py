@@ -51,9 +51,9 @@ INFO = CheckInfo(
 
 def knee_flexion_at_ic(ctx: CheckContext) -> np.ndarray:
     """(k,) knee flexion (deg) of each contact's landing leg at its initial contact, read one
-    frame before it, between the two frames before it
-    (:func:`posecheck.checks.steps.before_contact_s`)."""
-    kp = ctx.steps.keypoints_before_ic  # the leg as it lands, before it is loaded
+    frame before it, or where the knee is already loaded there, at its least flexion in the
+    frame before (:func:`posecheck.checks.steps.knee_read_s`)."""
+    kp = ctx.steps.keypoints_knee  # the leg as it lands, before it is loaded
     out = np.full(len(ctx.steps), np.nan)
     for j, foot in enumerate(ctx.steps.foot):
         hip, knee, ankle = (kp[j, INDEX[f"{foot}_{n}"]] for n in ("hip", "knee", "ankle"))

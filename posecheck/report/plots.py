@@ -26,7 +26,7 @@ from matplotlib.lines import Line2D
 from posecheck.checks.context import Baseline
 from posecheck.checks.finding import Finding
 from posecheck.checks.registry import headline_bands
-from posecheck.checks.steps import before_contact_s
+from posecheck.checks.steps import collect_steps
 from posecheck.gait.analysis import GaitAnalysis
 from posecheck.report.page import FOOT_RGB, VERDICT_RGB
 from posecheck.report.signals import FEET, TimeSignals, knee_flexion_series
@@ -224,9 +224,9 @@ def time_figure(signals: TimeSignals, gait: GaitAnalysis, findings: dict[str, Fi
         for foot in FEET:
             knee.plot(t, signals.knee_flexion_deg[foot], color=FOOT[foot], lw=1.6,
                       label=f"{foot} knee")
-        # the knee is read a frame before the foot strike (checks.steps.before_contact_s)
-        marks = {knee: _step_marks(knee, before_contact_s(events.ic_s, gait.forward.fps),
-                                   findings.get("knee"), feet, label="as the foot lands")}
+        # where the knee check read it: about a frame before the strike (checks.steps)
+        marks = {knee: _step_marks(knee, collect_steps(gait).knee_s, findings.get("knee"),
+                                   feet, label="as the foot lands")}
         _threshold_lines(knee, findings.get("knee"), baseline)
         knee.set_ylabel("knee flexion (°)")
         knee.set_title("Knee bend (0° = straight leg)", loc="left", fontsize=10.5,
