@@ -27,8 +27,8 @@ The published accuracy (``posecheck/checks/accuracy.py``) is the last table: the
 of both sets pooled.
 
 Knee at foot strike on a real runner (``--no-force-plate`` to skip): the force-plate trials of
-RBDS001 (``../shared/data/mocap``, when present), markers projected into a side view at 30 and
-60 fps and perturbed like pose-model output (:mod:`posecheck.validation.perturb`, 4 seeds),
+RBDS001 (``../shared/data/mocap``, when present), markers projected into a side view at 30, 60,
+120 and 240 fps and perturbed like pose-model output (:mod:`posecheck.validation.perturb`, 4 seeds),
 events detected as from video; the knee read as the check reads it
 (:func:`posecheck.checks.steps.knee_read_s`: interpolated one frame before the detected IC, or
 at the least flexion in the frame before that where the knee is already bending under load)
@@ -261,7 +261,7 @@ def force_plate_knee_section(seeds: tuple[int, ...] = (1, 2, 3, 4)) -> None:
                                                      "interpolated", "nearest", "first after")))
     for speed in ("25", "35"):
         trial = mocap.load_fukuchi_trial(FUKUCHI, speed)
-        for fps in (30.0, 60.0):
+        for fps in (30.0, 60.0, 120.0, 240.0):
             errors: dict[str, list[float]] = {}
             true_knees = []
             for seed in seeds:
