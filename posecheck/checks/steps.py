@@ -142,11 +142,12 @@ def knee_read_s(keypoints_px: np.ndarray, time_s: np.ndarray, fps: float, ic_s: 
     knee from its markers) the knee flexes that fast at the reading in 0-6% of contacts and
     the error is unchanged (median |error| 2.1-2.5 deg at 30 and 60 fps). NaN when the knee is
     not seen there."""
+    leg = keypoints_px[:, [lm.INDEX[f"{foot}_{n}"] for n in ("hip", "knee", "ankle")]]
+
     def knee_at(t: float | np.ndarray) -> np.ndarray:
-        t = np.atleast_1d(t)
-        points = [np.array([at_time(keypoints_px[:, lm.INDEX[f"{foot}_{n}"]], time_s, x)
-                            for x in t]) for n in ("hip", "knee", "ankle")]
-        return flexion_deg(*points)
+        hip, knee, ankle = np.array([at_time(leg, time_s, x) for x in np.atleast_1d(t)]
+                                    ).transpose(1, 0, 2)  # each (instants, 2)
+        return flexion_deg(hip, knee, ankle)
 
     read_s = before_contact_s(ic_s, fps)
     if not np.isfinite(knee_at(read_s)[0]):
