@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from posecheck.checks import accuracy
+from posecheck.checks import landing as landing_module
 from posecheck.checks.bands import Band, Bands
 from posecheck.checks.config import load_thresholds
 from posecheck.checks.context import Baseline, CheckContext
@@ -27,6 +28,7 @@ from posecheck.errors import PosecheckError
 from posecheck.gait import analyze_gait
 from posecheck.gait.running import GaitMode
 from posecheck.gait.slope import Slope
+from posecheck.kinematics import leg_length_px
 from posecheck.landmarks import INDEX
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
@@ -256,6 +258,52 @@ def test_far_leg_landings_are_left_out_of_the_knee_with_their_reason(presets):
     knee = findings["knee"]
     assert knee.left_out.get("far leg (hidden side)", 0) >= 2
     assert knee.measure.n_steps + sum(knee.left_out.values()) == len(gait.events)
+
+
+def _landing_at_true_events(seq, events) -> tuple[Finding, object]:
+    gait = analyze_gait(seq, slope_deg=0.0, camera="pan")
+    gait = gait.with_events(true_gait_events(events, seq.fps))
+    return {f.check_id: f for f in run_checks(gait)}["landing"], gait
+
+
+def test_the_landing_is_judged_on_the_leg_that_lands_further_ahead():
+    """Both legs of the synthetic runner land 0.28 leg lengths ahead of the CoM: the near leg is
+    judged and the far one reported. Moved 0.2 leg lengths forward (ankle, heel and toe, every
+    frame), the far foot over-strides: it is judged, by its own value. The CoM moves with the
+    foot's and shank's share of the body (about 3% of the shift), so the near leg reads 0.01-0.02
+    closer; the tolerances name that."""
+    seq, truth, _, events = _exact("level-good")
+    expected = truth["foot_landing_from_com_leg"]
+    landing, gait = _landing_at_true_events(seq, events)
+    assert "(near)" in landing.reason and landing.verdict == "good"
+    assert landing.value == pytest.approx(expected, abs=0.03)
+    assert _detail(landing, "foot_landing_from_com_far_leg").value == pytest.approx(expected,
+                                                                                 abs=0.03)
+    near_side = {str(side) for side in gait.near}
+    assert len(near_side) == 1
+    far = ({"left", "right"} - near_side).pop()
+    keypoints = seq.keypoints_px.copy()
+    shift_px = 0.2 * leg_length_px(seq)
+    for point in ("ankle", "heel", "foot_index"):
+        keypoints[:, INDEX[f"{far}_{point}"], 0] -= shift_px  # runs right to left: forward -x
+    reaching, _ = _landing_at_true_events(seq.replace(keypoints_px=keypoints), events)
+    assert f"{far} (far)" in reaching.reason and reaching.verdict == "fix"
+    assert reaching.value == pytest.approx(expected + 0.2, abs=0.04)
+    assert _detail(reaching, "foot_landing_from_com_near_leg").value == pytest.approx(
+        expected, abs=0.04)
+    assert reaching.measure.n_steps >= 2
+    assert sum(n for reason, n in reaching.left_out.items() if reason.startswith("near leg")) >= 2
+
+
+def test_the_far_leg_is_judged_only_with_enough_landings_of_both_legs():
+    values = np.array([0.20, 0.45, 0.22, 0.47, 0.21])
+    near = np.array([True, False, True, False, True])
+    every = np.ones(5, dtype=bool)
+    assert landing_module.judged_leg(values, near, every, min_steps=2) == "far"
+    one_far = np.array([True, True, True, False, True])
+    assert landing_module.judged_leg(values, near, one_far, min_steps=2) == "near"
+    assert landing_module.judged_leg(values, near, every, min_steps=3) == "near"  # 2 far
+    assert landing_module.judged_leg(-values, near, every, min_steps=2) == "near"
 
 
 def test_a_knee_too_bent_for_a_landing_is_left_out(presets):

@@ -24,9 +24,9 @@ MEASURED: dict[str, tuple[float, float]] = {
     "trunk_angle_deg": (1.16, 2.51),  # n 48, bias -0.815
     "waist_bend_deg": (1.75, 4.94),  # n 48, bias -1.420
     "knee_flexion_ic_deg": (2.36, 4.95),  # n 48, bias -0.320
-    "foot_landing_from_com_leg": (0.017, 0.063),  # n 48, bias -0.002
-    "foot_landing_from_com_m": (0.014, 0.054),  # n 48, bias -0.002
-    "heel_landing_from_com_m": (0.023, 0.045),  # n 48, bias +0.019
+    "foot_landing_from_com_leg": (0.016, 0.049),  # n 48, bias +0.005
+    "foot_landing_from_com_m": (0.014, 0.042),  # n 48, bias +0.004
+    "heel_landing_from_com_m": (0.028, 0.045),  # n 48, bias +0.027
     "shank_angle_ic_deg": (2.09, 4.41),  # n 48, bias +0.829
     "foot_strike_angle_deg": (2.0, 5.09),  # n 45, bias -0.367
     "shoulder_abduction_deg": (6.02, 9.85),  # n 48, bias +2.140
