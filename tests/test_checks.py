@@ -23,13 +23,14 @@ from posecheck.checks.config import load_thresholds
 from posecheck.checks.context import Baseline, CheckContext
 from posecheck.checks.finding import Finding, Measure
 from posecheck.checks.registry import BY_ID, CHECKS, default_thresholds, run_checks
-from posecheck.checks.steps import knee_read_s
+from posecheck.checks.steps import (SWAPPED_PROBLEM, collect_steps, knee_read_s,
+                                    landing_foot_behind)
 from posecheck.errors import PosecheckError
 from posecheck.gait import analyze_gait
 from posecheck.gait.running import GaitMode
 from posecheck.gait.slope import Slope
 from posecheck.kinematics import leg_length_px
-from posecheck.landmarks import INDEX
+from posecheck.landmarks import INDEX, LEG
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
 from posecheck.synth.truth import true_gait_events
@@ -304,6 +305,29 @@ def test_the_far_leg_is_judged_only_with_enough_landings_of_both_legs():
     assert landing_module.judged_leg(values, near, one_far, min_steps=2) == "near"
     assert landing_module.judged_leg(values, near, every, min_steps=3) == "near"  # 2 far
     assert landing_module.judged_leg(-values, near, every, min_steps=2) == "near"
+
+
+def test_a_contact_whose_leg_labels_are_swapped_is_left_out(presets):
+    """At a foot strike the landing foot is the front one. Where the pose's leg labels are
+    swapped at a contact, every reading of that step would be taken on the other (swinging)
+    leg: the step is left out with its reason, the others are kept."""
+    gait, _, _, _ = presets["level-good"]
+    steps = collect_steps(gait)
+    assert SWAPPED_PROBLEM not in steps.problem
+    j = next(i for i, p in enumerate(steps.problem) if p == "")
+    frame = int(steps.ic_frame[j])
+    keypoints = gait.forward.keypoints_px.copy()
+    left, right = list(LEG["left"]), list(LEG["right"])
+    window = slice(frame - 3, frame + 4)
+    keypoints[window, left], keypoints[window, right] = (keypoints[window, right].copy(),
+                                                         keypoints[window, left].copy())
+    swapped = collect_steps(dataclasses.replace(
+        gait, forward=gait.forward.replace(keypoints_px=keypoints)))
+    assert swapped.problem[j] == SWAPPED_PROBLEM
+    others = [i for i in range(len(steps)) if i != j]
+    assert [swapped.problem[i] for i in others] == [steps.problem[i] for i in others]
+    assert landing_foot_behind(swapped.keypoints_ic[j], steps.foot[j])
+    assert not landing_foot_behind(steps.keypoints_ic[j], steps.foot[j])
 
 
 def test_a_knee_too_bent_for_a_landing_is_left_out(presets):

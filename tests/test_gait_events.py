@@ -64,6 +64,27 @@ def test_repair_alternation_keeps_the_majority_phase_per_run():
     assert fixed == ["right", "left", "right", "right", "left"] and changed == 0
 
 
+def test_repair_alternation_follows_the_labels_when_they_change_phase_for_good():
+    """After a scene cut the pose's left and right may trade places for the rest of the clip:
+    the contacts follow (the steps are read on the legs by those labels), while one or two
+    contacts against the rhythm inside a run are a glitch and are repaired."""
+    times = np.arange(14) * 0.35
+    before = ["right", "left"] * 4
+    after = ["right", "left"] * 3
+    labels = before + after  # two "right" in a row at contacts 7-8: the labels trade places
+    fixed, changed = repair_alternation(labels, times)
+    assert fixed == labels and changed == 0
+    glitch = ["right", "left"] * 7
+    glitch[5] = glitch[6] = "right" if glitch[5] == "left" else "left"  # 5 and 6 one foot
+    fixed, changed = repair_alternation(glitch, times)
+    assert fixed == ["right", "left"] * 7 and changed == 1
+    # the three-contact end of a run in the other phase is followed; two are repaired
+    end3 = ["right", "left"] * 5 + ["right", "right", "left", "right"]
+    assert repair_alternation(end3, times)[0] == end3
+    end2 = ["right", "left"] * 6 + ["left", "right"]
+    assert repair_alternation(end2, times)[0] == ["right", "left"] * 7
+
+
 def test_repair_rhythm_replaces_a_glitch_and_keeps_real_step_variation():
     step = 0.35
     true = 0.2 + step * np.arange(10)

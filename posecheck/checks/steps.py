@@ -20,6 +20,8 @@ from posecheck.kinematics import flexion_deg
 
 
 EDGE_PROBLEM = "at the clip's edge"  # Steps.problem of a contact too near either end
+#: Steps.problem of a contact whose landing foot, by the pose's labels, is behind the other foot
+SWAPPED_PROBLEM = "legs' labels swapped at the contact (the landing foot is behind the other)"
 #: Hips, knees and ankles: the landmarks a step's measures need at its contact.
 LEG_JOINTS = [lm.LEFT_HIP, lm.RIGHT_HIP, lm.LEFT_KNEE, lm.RIGHT_KNEE, lm.LEFT_ANKLE,
               lm.RIGHT_ANKLE]
@@ -169,6 +171,17 @@ def _nearest_frame(time_s: np.ndarray, t: float) -> int:
     return int(np.argmin(np.abs(time_s - t)))
 
 
+def landing_foot_behind(keypoints: np.ndarray, foot: str) -> bool:
+    """True when, in a forward-is-+x frame of keypoints (33, 2), the ankle of the landing
+    ``foot`` is behind the other ankle. At a foot strike the landing foot is the front one (the
+    other is behind the body, leaving the ground or swinging), so this means the pose's leg
+    labels are swapped at that instant, and every reading of the step would be taken on the
+    other leg. False when either ankle is missing."""
+    other = "right" if foot == "left" else "left"
+    ahead = keypoints[lm.INDEX[f"{foot}_ankle"], 0] - keypoints[lm.INDEX[f"{other}_ankle"], 0]
+    return bool(np.isfinite(ahead) and ahead < 0)
+
+
 def collect_steps(gait: GaitAnalysis, *,
                   edge_frames: int = 2,  # the low-pass filter is least sure at the ends
                   edge_s: float = 0.1,  # and a contact is confirmed by the frames after it
@@ -176,8 +189,9 @@ def collect_steps(gait: GaitAnalysis, *,
     """Each contact of ``gait`` with its samples and consistency (see :class:`Steps`).
 
     A step's events are inconsistent (``problem``) when its IC lies within ``edge_frames`` or
-    ``edge_s`` (whichever is more) of the clip's ends, the runner was not found around it, or
-    its times are not those of a running step (:func:`posecheck.gait.plausibility.check_steps`:
+    ``edge_s`` (whichever is more) of the clip's ends, the runner was not found around it, the
+    pose's leg labels are swapped at it (:func:`landing_foot_behind`), or its times are not
+    those of a running step (:func:`posecheck.gait.plausibility.check_steps`:
     contact time, negative flight, step time off its neighbours').
     """
     seq, events = gait.forward, gait.events
@@ -208,6 +222,8 @@ def collect_steps(gait: GaitAnalysis, *,
             problems.append(EDGE_PROBLEM)
         elif not np.isfinite(keypoints_ic[j][LEG_JOINTS]).all():
             problems.append("legs not found at the contact")
+        elif landing_foot_behind(keypoints_ic[j], events.foot[j]):
+            problems.append(SWAPPED_PROBLEM)
         else:
             problems.append(gait.step_check.problem[j])
     return Steps(foot=events.foot, near=near, ic_s=events.ic_s.copy(), to_s=events.to_s.copy(),

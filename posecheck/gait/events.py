@@ -150,25 +150,52 @@ def _first_rise(values: np.ndarray, time_s: np.ndarray, start: int, end_s: float
 
 def repair_alternation(foot: list[str], ic_s: np.ndarray, *,
                        max_gap_steps: float = 1.6,  # a longer gap means a contact was missed
+                       phase_change_cost: float = 2.5,  # see below
                        ) -> tuple[list[str], int]:
     """Relabel contacts so they alternate left/right within each run of regular steps, keeping
-    per run the phase that agrees with more of the given labels. A gap longer than
-    ``max_gap_steps`` median steps starts a new run, so one missed contact does not flip the rest.
+    the phase that agrees with more of the given labels. A gap longer than ``max_gap_steps``
+    median steps starts a new run, so one missed contact does not flip the rest.
+
+    The phase may also change inside a run, where the given labels keep to the other phase for
+    long enough: a change costs ``phase_change_cost`` disagreeing labels (the phase sequence of
+    least cost wins, :func:`_alternation_phases`). The labels are those of the pose, and the
+    steps are read on the pose's legs by those labels; where the pose's left and right trade
+    places for good (after a scene cut, or a runner lost and found again) the contacts must
+    follow, or every reading of that stretch is taken on the swinging leg. At 2.5, a stretch of
+    three or more contacts at either end of a run, or six or more inside it, changes phase;
+    one or two contacts labelled against the rhythm (a brief swap at the reach peak) do not.
     Returns the labels and how many changed."""
     if not foot:
         return [], 0
     step_s = float(np.median(np.diff(ic_s))) if len(ic_s) > 1 else np.inf
     breaks = [0, *(np.flatnonzero(np.diff(ic_s) > max_gap_steps * step_s) + 1), len(foot)]
     out: list[str] = []
-    changed = 0
     for a, b in zip(breaks[:-1], breaks[1:]):
-        run = foot[a:b]
-        options = [[FEET[(i + start) % 2] for i in range(len(run))] for start in (0, 1)]
-        changes = [sum(x != y for x, y in zip(option, run)) for option in options]
-        best = int(np.argmin(changes))
-        out += options[best]
-        changed += changes[best]
-    return out, changed
+        phases = _alternation_phases(foot[a:b], phase_change_cost)
+        out += [FEET[(i + phase) % 2] for i, phase in enumerate(phases)]
+    return out, sum(x != y for x, y in zip(out, foot))
+
+
+def _alternation_phases(run: list[str], change_cost: float) -> list[int]:
+    """Per contact of ``run``, the phase (0: ``FEET[i % 2]``, 1: the other) of the alternating
+    labelling of least cost: one per label it contradicts and ``change_cost`` per change of
+    phase (a two-state Viterbi; ties keep the phase, then phase 0)."""
+    n = len(run)
+    disagree = np.array([[FEET[(i + phase) % 2] != run[i] for phase in (0, 1)]
+                         for i in range(n)], dtype=float)
+    cost = disagree[0].copy()
+    came_from = np.zeros((n, 2), dtype=int)
+    for i in range(1, n):
+        new = np.empty(2)
+        for phase in (0, 1):
+            stay, change = cost[phase], cost[1 - phase] + change_cost
+            came_from[i, phase] = phase if stay <= change else 1 - phase
+            new[phase] = min(stay, change) + disagree[i, phase]
+        cost = new
+    phases = [int(np.argmin(cost))]
+    for i in range(n - 1, 0, -1):
+        phases.append(int(came_from[i, phases[-1]]))
+    return phases[::-1]
 
 
 def _regular_runs(times_s: np.ndarray, max_gap_steps: float) -> list[tuple[int, int]]:
