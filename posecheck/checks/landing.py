@@ -115,8 +115,9 @@ def check(ctx: CheckContext, *, watch_above_leg: float = 0.34, fix_above_leg: fl
     other = "far" if leg == "near" else "near"
     other_m = measure(f"foot_landing_from_com_{other}_leg", "leg lengths", offsets_leg,
                       found & ~on_leg, f"the {other} leg's landing ankle ahead of the CoM")
-    if leg == "near" and other_m.n_steps < min_steps:
-        why_not = "far leg (hidden side; too few of its landings found to judge it)"
+    if leg == "near" and min(int(np.sum(found & near)), other_m.n_steps) < min_steps:
+        why_not = (f"far leg (hidden side; judged only beside {min_steps} or more landings of "
+                   "each leg)")
     else:
         why_not = (f"{other} leg (lands no further ahead: "
                    f"{other_m.value:.2f} leg lengths)")
