@@ -24,9 +24,9 @@ MEASURED: dict[str, tuple[float, float]] = {
     "trunk_angle_deg": (1.21, 2.94),  # n 48, bias -0.815
     "waist_bend_deg": (1.75, 4.94),  # n 48, bias -1.420
     "knee_flexion_ic_deg": (2.36, 4.95),  # n 48, bias -0.320
-    "foot_landing_from_com_leg": (0.017, 0.049),  # n 48, bias +0.005
-    "foot_landing_from_com_m": (0.015, 0.042),  # n 48, bias +0.004
-    "heel_landing_from_com_m": (0.03, 0.046),  # n 48, bias +0.028
+    "foot_landing_from_com_leg": (0.016, 0.043),  # n 48, bias +0.003
+    "foot_landing_from_com_m": (0.014, 0.037),  # n 48, bias +0.003
+    "heel_landing_from_com_m": (0.029, 0.045),  # n 48, bias +0.028
     "shank_angle_ic_deg": (2.14, 4.41),  # n 48, bias +0.829
     "foot_strike_angle_deg": (1.98, 5.09),  # n 45, bias -0.367
     "shoulder_abduction_deg": (6.02, 9.98),  # n 48, bias +2.140
