@@ -131,8 +131,7 @@ def check(ctx: CheckContext, *, watch_above_leg: float = 0.34, fix_above_leg: fl
                    f"{other_m.value:.2f} leg lengths)")
     used, left_out = counting_steps(steps, (on_leg, why_not),
                                     (np.isfinite(offsets_leg), "foot or body not found"))
-    near_used, _ = counting_steps(steps, (near, "far leg"),
-                                  (np.isfinite(offsets_leg), "foot or body not found"))
+    near_used = found & near  # the angles need the near knee and toe
     m = measure("foot_landing_from_com_leg", "leg lengths", offsets_leg, used, INFO.measures)
     details = (
         measure("foot_landing_from_com_m", "m", values["ankle_px"] * m_per_px, used,
