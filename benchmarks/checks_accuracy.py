@@ -29,7 +29,8 @@ of both sets pooled.
 Knee at foot strike on a real runner (``--no-force-plate`` to skip): the force-plate trials of
 RBDS001 (``../shared/data/mocap``, when present), markers projected into a side view at 30, 60,
 120 and 240 fps and perturbed like pose-model output (:mod:`posecheck.validation.perturb`, 4 seeds),
-events detected as from video; the knee read as the check reads it
+events detected as from video; the knee of each leg (the camera on the left: the near leg is the
+left) read as the check reads it
 (:func:`posecheck.checks.steps.knee_read_s`: interpolated one frame before the detected IC, or
 at the least flexion in the frame before that where the knee is already bending under load)
 against the marker knee at the force plate's IC; beside it the alternatives (the last frame at
@@ -54,6 +55,7 @@ event timing's (the verdicts stay those from video).
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import tempfile
 import time
@@ -83,6 +85,8 @@ TRUTH_KEYS = {
     "trunk_angle_deg": "trunk_angle_deg",
     "waist_bend_deg": "waist_bend_deg",
     "knee_flexion_ic_deg": "knee_flexion_ic_deg",
+    "knee_flexion_ic_near_leg_deg": "knee_flexion_ic_deg",  # either leg lands at the clip's knee
+    "knee_flexion_ic_far_leg_deg": "knee_flexion_ic_deg",
     "foot_landing_from_com_leg": "foot_landing_from_com_leg",
     "foot_landing_from_com_m": "foot_landing_from_com_m",
     "heel_landing_from_com_m": "heel_landing_from_com_m",
@@ -251,27 +255,28 @@ def force_plate_knee_section(seeds: tuple[int, ...] = (1, 2, 3, 4)) -> None:
     from posecheck.validation import mocap
     from posecheck.validation.perturb import perturb_like_pose
 
-    print("\n== Knee at IC on a real runner (force plate RBDS001, near leg, pose-sized noise), "
-          "deg ==")
+    print("\n== Knee at IC on a real runner (force plate RBDS001, pose-sized noise; the camera on "
+          "the left: near leg left, far leg right), deg ==")
     if not FUKUCHI.exists():
         print(f"skipped ({FUKUCHI} is absent)")
         return
-    print(f"{'trial fps':<12} {'n':>4} {'true knee':>9}  " + "  ".join(
+    print(f"{'trial fps':<12} {'leg':<5} {'n':>4} {'true knee':>9}  " + "  ".join(
         f"{rule + ' med/|med|/p90':>24}" for rule in ("as read", "at/before",
                                                      "interpolated", "nearest", "first after")))
     for speed in ("25", "35"):
         trial = mocap.load_fukuchi_trial(FUKUCHI, speed)
-        for fps in (30.0, 60.0, 120.0, 240.0):
+        for fps, leg in itertools.product((30.0, 60.0, 120.0, 240.0), ("near", "far")):
             errors: dict[str, list[float]] = {}
             true_knees = []
+            landing_foot = "left" if leg == "near" else "right"
             for seed in seeds:
                 seq = mocap.side_view_sequence(trial.centres, trial.time_s, fps=fps,
                                                camera=mocap.SideCamera(side="left"))
                 gait = analyze_gait(cleaning.clean(perturb_like_pose(seq, seed=seed)))
                 t, kp = gait.forward.time_s, gait.forward.keypoints_px
                 for ic, foot in zip(gait.events.ic_s, gait.events.foot):
-                    if foot != "left" or not np.isfinite(ic):
-                        continue  # the near leg only, as the check
+                    if foot != landing_foot or not np.isfinite(ic):
+                        continue
                     gap, true_ic = min((abs(x - ic), x) for x, f in
                                        zip(trial.truth.ic_s, trial.truth.foot) if f == foot)
                     if gap > 0.06:
@@ -297,8 +302,8 @@ def force_plate_knee_section(seeds: tuple[int, ...] = (1, 2, 3, 4)) -> None:
                 e = e[np.isfinite(e)]  # a knee lost in a dropped frame
                 cells.append(f"{np.median(e):+.1f} / {np.median(np.abs(e)):.1f} / "
                              f"{np.percentile(np.abs(e), 90):.1f}")
-            print(f"T{speed} {fps:>4.0f} fps {len(true_knees):>4} {np.median(true_knees):>9.1f}  "
-                  + "  ".join(f"{c:>24}" for c in cells))
+            print(f"T{speed} {fps:>4.0f} fps {leg:<5} {len(true_knees):>4} "
+                  f"{np.median(true_knees):>9.1f}  " + "  ".join(f"{c:>24}" for c in cells))
 
 
 def real_section() -> None:

@@ -254,11 +254,20 @@ def test_a_clip_too_short_for_two_strides_is_unknown():
         assert finding.verdict == "unknown" and finding.reason
 
 
-def test_far_leg_landings_are_left_out_of_the_knee_with_their_reason(presets):
-    gait, _, findings, _ = presets["level-good"]
+def test_the_knee_counts_both_legs_and_reports_each(presets):
+    # level-good lands at 20 deg on either leg: each leg's median reads it, the verdict's
+    # median is over the landings of both, and every step is counted or left out with a reason
+    gait, truth, findings, _ = presets["level-good"]
     knee = findings["knee"]
-    assert knee.left_out.get("far leg (hidden side)", 0) >= 2
+    near, far = (_detail(knee, f"knee_flexion_ic_{leg}_leg_deg") for leg in ("near", "far"))
+    assert near.n_steps >= 2 and far.n_steps >= 2
+    assert knee.measure.n_steps == near.n_steps + far.n_steps
+    assert not (near.used & far.used).any()
+    assert knee.value == pytest.approx(np.median(knee.measure.per_step[knee.measure.used]))
+    for leg in (near, far):
+        assert leg.value == pytest.approx(truth["knee_flexion_ic_deg"], abs=2.0)
     assert knee.measure.n_steps + sum(knee.left_out.values()) == len(gait.events)
+    assert f"near leg {near.value:.1f} over {near.n_steps}" in knee.reason
 
 
 def _landing_at_true_events(seq, events) -> tuple[Finding, object]:

@@ -59,7 +59,7 @@ WARNING_TITLES = {
 #: The headline measure of each check in a few words (else its id, spelled out).
 MEASURE_LABELS = {
     "lean_vs_slope_normal_deg": "whole-body lean against the slope normal, mid-stance",
-    "knee_flexion_ic_deg": "knee bend at foot strike, near leg",
+    "knee_flexion_ic_deg": "knee bend at foot strike",
     "foot_landing_from_com_leg": "ankle ahead of the centre of mass at foot strike",
     "shoulder_abduction_deg": "arm held out from the side",
     "cadence_spm": "median cadence",
