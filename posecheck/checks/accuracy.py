@@ -23,7 +23,9 @@ MEASURED: dict[str, tuple[float, float]] = {
     "whole_body_lean_deg": (1.22, 3.1),  # n 48, bias -1.223
     "trunk_angle_deg": (1.21, 2.94),  # n 48, bias -0.815
     "waist_bend_deg": (1.75, 4.94),  # n 48, bias -1.420
-    "knee_flexion_ic_deg": (2.36, 4.95),  # n 48, bias -0.320
+    "knee_flexion_ic_deg": (2.18, 4.4),  # n 48, bias -0.826
+    "knee_flexion_ic_near_leg_deg": (2.36, 4.95),  # n 48, bias -0.320
+    "knee_flexion_ic_far_leg_deg": (2.36, 4.83),  # n 48, bias -1.183
     "foot_landing_from_com_leg": (0.016, 0.043),  # n 48, bias +0.003
     "foot_landing_from_com_m": (0.014, 0.037),  # n 48, bias +0.003
     "heel_landing_from_com_m": (0.029, 0.045),  # n 48, bias +0.028
