@@ -231,8 +231,8 @@ CASES: dict[str, Case] = {
     "output folder on a full disk, at the key frames": Case(
         corpus.runner_clip, 1, "cannot write the outputs (No space left on device)",
         out="mnt/out", how="mount:size=200k", slow=True),
-    # 10 s: the small clip's 300 frames keep the run going well past the interrupt (a 3 s one
-    # was once done and exiting, outputs in place, when Ctrl-C came 1.5 s into the run)
+    # 10 s: the small clip's 300 frames keep the run going well past the interrupt (a 3 s one,
+    # 90 frames, is nearly done 1.5 s in, and once exited 0 though the signal came while it ran)
     "Ctrl-C half way": Case(lambda folder: corpus.runner_clip(folder, seconds=10.0), 130,
                             "interrupted", how="interrupt", slow=True),
     "name and title that would break the HTML": Case(corpus.html_breaking, 0, check=_escaped,
