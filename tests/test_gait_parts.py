@@ -9,6 +9,7 @@ import pytest
 
 from posecheck import landmarks as lm
 from posecheck.errors import PosecheckError
+from posecheck.gait.analysis import shot_starts_s
 from posecheck.gait.com import SEGMENTS, centre_of_mass
 from posecheck.gait.direction import detect_direction, mirror_to_forward
 from posecheck.gait.events import GaitEvents
@@ -50,6 +51,32 @@ def test_cadence_counts_steps_over_their_span_and_skips_a_missed_contact():
     assert cadence_spm(ic) == pytest.approx(170.0)
     assert cadence_spm(np.delete(ic, 7)) == pytest.approx(170.0)  # a missed contact
     assert math.isnan(cadence_spm(ic[:2]))
+
+
+def test_cadence_counts_the_steps_hidden_in_a_gap():
+    # a runner who speeds up from 150 to 190 steps/min; two contacts of the slow start are missed:
+    # leaving their gap out (with its time) would keep only the quicker steps and read high
+    step_s = 60.0 / np.linspace(150.0, 190.0, 21)
+    ic = np.concatenate([[0.0], np.cumsum(step_s)])
+    truth = 60.0 * 21 / ic[-1]
+    assert cadence_spm(np.delete(ic, [1, 2])) == pytest.approx(truth)
+    assert cadence_spm(np.delete(ic, [1, 2, 3])) > truth * 1.01  # three missed: runner lost
+
+
+def test_steps_and_cadence_stop_at_a_scene_cut():
+    # shot one at 150 steps/min, shot two at 200; the 0.7 s from the last contact of one to the
+    # first of the next is no step (nor two)
+    first = np.arange(10) * 0.4
+    second = first[-1] + 0.7 + np.arange(12) * 0.3
+    ic = np.concatenate([first, second])
+    cut_s = (first[-1] + 0.3,)
+    truth = 60.0 * (9 + 11) / (first[-1] - first[0] + second[-1] - second[0])
+    assert cadence_spm(ic, shot_starts_s=cut_s) == pytest.approx(truth)
+    assert cadence_spm(ic) != pytest.approx(truth)  # the 3 s across the cut counted
+    table = step_table(events(ic, ic + 0.2), shot_starts_s=cut_s)
+    assert np.isnan(table.step_s[9]) and np.isnan(table.flight_s[9])  # no step across the cut
+    np.testing.assert_allclose(table.step_s[:9], 0.4)
+    np.testing.assert_allclose(table.step_s[10:-1], 0.3)
 
 
 def test_running_has_flight_and_walking_double_support():
@@ -244,3 +271,11 @@ def test_slope_needs_four_stances():
     mids = (np.arange(4) * 10 + 5) / 30.0
     four = estimate_slope(seq, events(mids, mids), leg_px=300.0)
     assert four.deg == pytest.approx(-8.0, abs=1e-6) and math.isfinite(four.uncertainty_deg)
+
+
+def test_shot_starts_come_from_the_scene_cuts_footage_found():
+    time_s = np.arange(100) / 25.0
+    seq = PoseSequence.empty(time_s, fps=25.0, frame_size=(640, 360),
+                             meta={"footage": {"scene_cuts": [40, 75]}})
+    assert shot_starts_s(seq) == pytest.approx((39.5 / 25.0, 74.5 / 25.0))
+    assert shot_starts_s(PoseSequence.empty(time_s, fps=25.0, frame_size=(640, 360))) == ()

@@ -58,6 +58,7 @@ class GaitAnalysis:
     cadence_issue: str = ""
     cadence_note: str = ""
     pan: PanView | None = None  # a turning camera's yaw per frame (posecheck.gait.pan)
+    shot_starts_s: tuple[float, ...] = ()  # where the new shots of an edited clip begin
 
     @property
     def is_running(self) -> bool:
@@ -66,7 +67,8 @@ class GaitAnalysis:
     def with_events(self, events: GaitEvents) -> GaitAnalysis:
         """A copy with other foot events (e.g. a synthetic clip's true ones), and the steps,
         cadence and running-or-walking that follow from them."""
-        return dataclasses.replace(self, **_from_events(events, self.rhythm_cadence_spm))
+        return dataclasses.replace(self, **_from_events(events, self.rhythm_cadence_spm,
+                                                         self.shot_starts_s))
 
     def seen_side_on(self) -> GaitAnalysis:
         """A copy whose positions (``forward``, ``com``, and the scale read from them) are as
@@ -130,6 +132,7 @@ def analyze_gait(seq: PoseSequence, *, height_m: float | None = None,
         # toe-off is read along the ground normal: redo it with the slope as seen in the image
         events = detect_events(forward, ground_slope_deg=slope.deg + camera_roll_deg)
     rhythm = rhythm_cadence_spm(forward)
+    shots = shot_starts_s(seq)
     pan = None
     if camera == "pan":  # given, or the background moves (posecheck.analyze): not a treadmill
         steps = np.diff(events.ic_s)
@@ -137,11 +140,20 @@ def analyze_gait(seq: PoseSequence, *, height_m: float | None = None,
                     else 120.0 / rhythm if rhythm > 0 else math.nan)
         pan = pan_view(forward, stride_s=stride_s)
     return GaitAnalysis(
-        pan=pan,
+        pan=pan, shot_starts_s=shots,
         forward=forward, direction=direction, com=centre_of_mass(forward, sex=sex),
         near=near_side(forward),
         slope=slope, scale=scale, rhythm_cadence_spm=rhythm,
-        view_off_side_deg=view_off_side_deg(forward), **_from_events(events, rhythm))
+        view_off_side_deg=view_off_side_deg(forward), **_from_events(events, rhythm, shots))
+
+
+def shot_starts_s(seq: PoseSequence) -> tuple[float, ...]:
+    """The times where new shots begin in an edited clip: halfway between the last frame of a
+    shot and the first of the next (the scene cuts :mod:`posecheck.footage` found, frame
+    indices in ``seq.meta["footage"]``); empty for one shot."""
+    cuts = (seq.meta.get("footage") or {}).get("scene_cuts") or ()
+    t = seq.time_s
+    return tuple(float(t[c - 1] + t[c]) / 2 for c in cuts if 0 < c < len(t))
 
 
 def feet_out_of_view_share(seq: PoseSequence) -> float:
@@ -176,25 +188,26 @@ def check_feet_in_view(seq: PoseSequence, *, max_out_share: float = 0.5) -> None
                              "(film the whole body, feet included)")
 
 
-def _from_events(events: GaitEvents, rhythm_spm: float) -> dict:
+def _from_events(events: GaitEvents, rhythm_spm: float, shot_starts_s: tuple[float, ...]) -> dict:
     """The fields of :class:`GaitAnalysis` that follow from the foot events: the steps,
     running or walking, the cadence (or why it is not trusted) and each step's plausibility."""
-    steps = step_table(events)
+    steps = step_table(events, shot_starts_s=shot_starts_s)
     mode = classify_gait(steps, events)
-    cadence, issue, note = trusted_cadence(events, mode, rhythm_spm)
+    cadence, issue, note = trusted_cadence(events, mode, rhythm_spm, shot_starts_s=shot_starts_s)
     return {"events": events, "steps": steps, "mode": mode, "cadence_spm": cadence,
             "cadence_issue": issue, "cadence_note": note,
             "step_check": check_steps(events, steps, running=mode.mode == "running")}
 
 
 def trusted_cadence(events: GaitEvents, mode: GaitMode, rhythm_spm: float, *,
+                    shot_starts_s: tuple[float, ...] = (),
                     slowest_running_spm: float = 130.0,  # runners step 140-200+ times a minute
                     ) -> tuple[float, str, str]:
     """The cadence from the contacts, or NaN with a code and the reason it cannot be trusted: it
     disagrees with the legs' rhythm (:func:`~posecheck.gait.plausibility.cadence_cross_check`),
     or a running clip steps slower than ``slowest_running_spm`` as played (a slowed-down
     clip; the real cadence needs ``--slow-motion``)."""
-    cadence = cadence_spm(events.ic_s)
+    cadence = cadence_spm(events.ic_s, shot_starts_s=shot_starts_s)
     note = cadence_cross_check(cadence, rhythm_spm)
     if note:
         return math.nan, "cadence_mismatch", note

@@ -47,20 +47,40 @@ class StepTable:
                                  else ("" if isinstance(v, float) else v) for v in row.values()])
 
 
-def step_table(events: GaitEvents) -> StepTable:
-    """The step table of detected events."""
+def step_table(events: GaitEvents, *, shot_starts_s: tuple[float, ...] = ()) -> StepTable:
+    """The step table of detected events. A contact whose next contact is in another shot
+    (``shot_starts_s``: the times where new shots of an edited clip begin) has no flight or
+    step time: the time between two shots is not running."""
     ic, to = events.ic_s, events.to_s
     next_ic = np.append(ic[1:], np.nan)
+    shot = shot_index(ic, shot_starts_s)
+    next_ic[:-1][shot[1:] != shot[:-1]] = np.nan
     return StepTable(events.foot, ic.copy(), to.copy(), to - ic, next_ic - to, next_ic - ic)
 
 
-def cadence_spm(ic_s: np.ndarray, *,
-                max_gap_steps: float = 1.6,  # a longer interval hides a missed contact
+def shot_index(time_s: np.ndarray, shot_starts_s: tuple[float, ...]) -> np.ndarray:
+    """(k,) int: the shot each time falls in, 0 before the first start in ``shot_starts_s``."""
+    return np.searchsorted(np.sort(np.asarray(shot_starts_s, dtype=float)),
+                           np.asarray(time_s, dtype=float), side="right")
+
+
+def cadence_spm(ic_s: np.ndarray, *, shot_starts_s: tuple[float, ...] = (),
+                max_missed: int = 2,  # a longer gap: the runner was lost, not a contact
                 ) -> float:
-    """Steps per minute: steps counted over the time they span (no rounding to whole frames),
-    ignoring intervals longer than ``max_gap_steps`` median steps. NaN with fewer than 3 ICs."""
+    """Steps per minute: the steps counted over the time they span, within each shot
+    (``shot_starts_s``; an interval across a cut is no step) and pooled as steps over time, as
+    a coach counts them (no rounding to whole frames). An interval of k median steps (rounded,
+    k >= 2) hides k - 1 missed contacts and counts as k steps, up to ``max_missed``; a longer
+    one is left out with its time. NaN with fewer than 3 ICs."""
     if len(ic_s) < 3:
         return float("nan")
-    intervals = np.diff(np.sort(ic_s))
-    regular = intervals[intervals <= max_gap_steps * np.median(intervals)]
-    return float(60.0 * len(regular) / regular.sum())
+    ic = np.sort(np.asarray(ic_s, dtype=float))
+    shot = shot_index(ic, shot_starts_s)
+    intervals = np.diff(ic)[shot[1:] == shot[:-1]]
+    if not len(intervals):
+        return float("nan")
+    steps = np.maximum(np.rint(intervals / np.median(intervals)), 1.0)
+    counted = steps <= max_missed + 1
+    if not counted.any():
+        return float("nan")
+    return float(60.0 * steps[counted].sum() / intervals[counted].sum())
