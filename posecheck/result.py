@@ -144,9 +144,18 @@ def collect_warnings(pose: PoseSequence, gait: GaitAnalysis | None, gait_error: 
         out.append(Notice("gait_failed", f"no foot events: {gait_error}"))
         return _merged(out)
     if gait.view_off_side_deg > SIDE_VIEW_LIMIT_DEG:
-        out.append(Notice("not_side_on", f"the camera films the runner about "
-                          f"{gait.view_off_side_deg:.0f} deg away from side-on; the checks need "
-                          "a side view and are not judged"))
+        with np.errstate(invalid="ignore"):
+            oblique = int(np.sum(gait.contact_view_deg() > SIDE_VIEW_LIMIT_DEG))
+        if oblique == len(gait.events):
+            out.append(Notice("not_side_on", f"the camera films the runner about "
+                              f"{gait.view_off_side_deg:.0f} deg away from side-on; the checks "
+                              "need a side view and are not judged"))
+        else:  # a long pan's ends: the steps seen side-on are judged (checks.steps)
+            out.append(Notice("not_side_on", f"the camera films the runner about "
+                              f"{gait.view_off_side_deg:.0f} deg away from side-on over the "
+                              f"clip, more than {SIDE_VIEW_LIMIT_DEG:.0f} deg at {oblique} of "
+                              f"{len(gait.events)} foot strikes (the ends of a pan, or an "
+                              "oblique camera): the checks judge only the steps seen side-on"))
     leg_px = gait.scale.leg_length_px
     if math.isfinite(leg_px) and leg_px < min_leg_px:
         out.append(Notice("small_runner", f"the runner is small in the picture (leg "

@@ -20,8 +20,10 @@ from posecheck.gait.plausibility import (
     check_steps,
     rhythm_cadence_spm,
     view_off_side_deg,
+    view_off_side_frames_deg,
 )
 from posecheck.gait.running import GaitMode
+from posecheck.checks.steps import OBLIQUE_PROBLEM, collect_steps
 from posecheck.gait.steps import step_table
 from posecheck.result import collect_warnings
 from posecheck.synth.clip import ClipSpec, SyntheticClip
@@ -134,11 +136,49 @@ def test_view_angle_is_the_line_of_sight(camera, seconds):
 def test_a_front_view_is_told_from_a_side_view(clip, gait):
     front = _front_view(clip)
     assert view_off_side_deg(front) > 60
-    gait_front = dataclasses.replace(gait, view_off_side_deg=view_off_side_deg(front))
+    gait_front = dataclasses.replace(gait, view_off_side_deg=view_off_side_deg(front),
+                                     view_frames_deg=view_off_side_frames_deg(front,
+                                                                              window_s=0.7))
     findings = run_checks(gait_front)
     assert all(f.verdict == "unknown" and "side-on" in f.reason for f in findings)
     codes = {w.code for w in collect_warnings(clip.exact_pose(), gait_front, "", findings)}
     assert "not_side_on" in codes
+
+
+def test_a_long_pan_judges_the_steps_seen_side_on_and_leaves_out_its_ends():
+    # 6 s of a runner passing a panning camera 6 m away: side-on at the middle, 55-60 deg off
+    # at the ends, half the clip past 30 deg
+    spec = ClipSpec(gait=preset_params("level-good"), preset="level-good", camera="pan",
+                    fps=30.0, seconds=6.0)
+    clip = SyntheticClip(spec)
+    pose = clip.exact_pose()
+    gait = analyze_gait(pose, camera="pan", slope_deg=0.0)
+    assert gait.view_off_side_deg > 30  # as a whole clip it is not side-on
+    frames = [int(np.argmin(np.abs(pose.time_s - x))) for x in gait.events.ic_s]
+    truth = _ray_angle_deg_per_frame(clip)[frames]
+    # the girdles' width assumes a frontal width of 0.6 torso lengths where the synthetic
+    # body's is 0.525, so it reads asin(0.875 sin(angle)): 44 deg at 52 (as the clip test above)
+    expected = np.degrees(np.arcsin(0.525 / 0.6 * np.sin(np.radians(truth))))
+    view = gait.contact_view_deg()
+    np.testing.assert_allclose(view, expected, atol=5)  # a stride's median: 4.4 side-on
+    clear = np.abs(expected - 30) > 4  # the steps whose side of the limit is not in doubt
+    assert clear.sum() >= 8 and (expected[clear] > 30).sum() >= 3
+    steps = collect_steps(gait.seen_side_on())
+    oblique = np.array([p == OBLIQUE_PROBLEM for p in steps.problem])
+    np.testing.assert_array_equal(oblique[clear], expected[clear] > 30)
+    findings = {f.check_id: f for f in run_checks(gait)}
+    knee = findings["knee"]
+    assert knee.verdict != "unknown"
+    assert knee.left_out.get(OBLIQUE_PROBLEM) == int(oblique.sum())
+    assert knee.measure.value == pytest.approx(20.0, abs=2)  # level-good lands at 20 deg
+    warned = {w.code: w.message for w in collect_warnings(pose, gait, "", tuple(findings.values()))}
+    assert f"at {int(oblique.sum())} of {len(view)} foot strikes" in warned["not_side_on"]
+
+
+def _ray_angle_deg_per_frame(clip: SyntheticClip) -> np.ndarray:
+    hips = clip.landmarks_m[:, [23, 24]].mean(axis=1)
+    rays = hips - np.array([camera.position_m for camera in clip.cameras])
+    return np.degrees(np.arctan2(np.abs(rays[:, 0]), np.abs(rays[:, 2])))
 
 
 def test_a_small_runner_is_warned_about_and_a_clean_clip_is_not(clip, gait):

@@ -66,7 +66,7 @@ class CheckContext:
         """Why the running checks cannot be judged (empty when the clip shows running, filmed
         from the side)."""
         mode, view_deg = self.gait.mode, self.gait.view_off_side_deg
-        if view_deg > SIDE_VIEW_LIMIT_DEG:
+        if view_deg > SIDE_VIEW_LIMIT_DEG and not self.steps.seen_side_on.any():
             return (f"the camera films the runner {view_deg:.0f} deg away from side-on: the "
                     "checks measure angles in the side view")
         if mode.mode == "running":

@@ -16,10 +16,13 @@ import numpy as np
 
 from posecheck import landmarks as lm
 from posecheck.gait.analysis import GaitAnalysis
+from posecheck.gait.plausibility import SIDE_VIEW_LIMIT_DEG
 from posecheck.kinematics import flexion_deg
 
 
-EDGE_PROBLEM = "at the clip's edge"  # Steps.problem of a contact too near either end
+EDGE_PROBLEM = "at the clip's edge"
+OBLIQUE_PROBLEM = (f"seen more than {SIDE_VIEW_LIMIT_DEG:g} deg off side-on (e.g. the far end "
+                   "of a pan)")  # Steps.problem of a contact too near either end
 #: Steps.problem of a contact whose landing foot, by the pose's labels, is behind the other foot
 SWAPPED_PROBLEM = "legs' labels swapped at the contact (the landing foot is behind the other)"
 #: Hips, knees and ankles: the landmarks a step's measures need at its contact.
@@ -36,7 +39,8 @@ class Steps:
     as it lands, see :func:`landing_frame`), ``knee_s`` (k,) when the knee at foot strike is
     read (:func:`knee_read_s`, NaN when unknown) and ``keypoints_knee`` (k, 33, 2) there, and
     ``problem`` (k,): why the step's events cannot be trusted, ``""`` when they can.
-    ``leg_px`` is the body-relative unit."""
+    ``view_deg`` (k,): how far off side-on the runner was seen around the contact (NaN when
+    unknown). ``leg_px`` is the body-relative unit."""
 
     foot: tuple[str, ...]
     near: np.ndarray
@@ -52,6 +56,7 @@ class Steps:
     com_ic: np.ndarray
     problem: tuple[str, ...]
     leg_px: float
+    view_deg: np.ndarray
 
     def __len__(self) -> int:
         return len(self.ic_s)
@@ -59,6 +64,12 @@ class Steps:
     @property
     def consistent(self) -> np.ndarray:
         return np.array([p == "" for p in self.problem], dtype=bool)
+
+    @property
+    def seen_side_on(self) -> np.ndarray:
+        """(k,) bool: the step was seen within ``SIDE_VIEW_LIMIT_DEG`` of side-on."""
+        with np.errstate(invalid="ignore"):
+            return ~(self.view_deg > SIDE_VIEW_LIMIT_DEG)
 
 
 def at_time(values: np.ndarray, time_s: np.ndarray, t: float) -> np.ndarray:
@@ -190,9 +201,11 @@ def collect_steps(gait: GaitAnalysis, *,
 
     A step's events are inconsistent (``problem``) when its IC lies within ``edge_frames`` or
     ``edge_s`` (whichever is more) of the clip's ends, the runner was not found around it, the
-    pose's leg labels are swapped at it (:func:`landing_foot_behind`), or its times are not
-    those of a running step (:func:`posecheck.gait.plausibility.check_steps`:
-    contact time, negative flight, step time off its neighbours').
+    pose's leg labels are swapped at it (:func:`landing_foot_behind`), the clip as a whole is
+    seen more than ``SIDE_VIEW_LIMIT_DEG`` off side-on and so is the runner around this contact
+    (``gait.contact_view_deg``, over a stride: a long pan's oblique ends), or its times are not
+    those of a running step (:func:`posecheck.gait.plausibility.check_steps`: contact time, negative
+    flight, step time off its neighbours').
     """
     seq, events = gait.forward, gait.events
     t = seq.time_s
@@ -214,6 +227,10 @@ def collect_steps(gait: GaitAnalysis, *,
     com_ic = np.array([at_time(gait.com.com_px, t, x) for x in events.ic_s]).reshape(k, 2)
     near = np.array([f >= 0 and sides[f] == foot for f, foot in zip(ic_frame, events.foot)],
                     dtype=bool)
+    view_deg = gait.contact_view_deg()
+    # a clip seen side-on as a whole keeps every step (a turning camera's oblique ends are
+    # undone by seen_side_on); one that is not keeps the steps seen side-on
+    oblique_clip = gait.view_off_side_deg > SIDE_VIEW_LIMIT_DEG
     problems = []
     edge = max(edge_frames, int(math.ceil(edge_s * seq.fps))) if seq.fps > 0 else edge_frames
     for j in range(k):
@@ -224,6 +241,8 @@ def collect_steps(gait: GaitAnalysis, *,
             problems.append("legs not found at the contact")
         elif landing_foot_behind(keypoints_ic[j], events.foot[j]):
             problems.append(SWAPPED_PROBLEM)
+        elif oblique_clip and view_deg[j] > SIDE_VIEW_LIMIT_DEG:
+            problems.append(OBLIQUE_PROBLEM)
         else:
             problems.append(gait.step_check.problem[j])
     return Steps(foot=events.foot, near=near, ic_s=events.ic_s.copy(), to_s=events.to_s.copy(),
@@ -231,4 +250,4 @@ def collect_steps(gait: GaitAnalysis, *,
                  keypoints_landing=keypoints_landing, knee_s=knee_s,
                  keypoints_knee=keypoints_knee,
                  com_ic=com_ic, problem=tuple(problems),
-                 leg_px=gait.scale.leg_length_px)
+                 leg_px=gait.scale.leg_length_px, view_deg=view_deg)

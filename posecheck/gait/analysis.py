@@ -14,7 +14,8 @@ from posecheck.gait.direction import Direction, detect_direction, mirror_to_forw
 from posecheck.gait.events import GaitEvents, detect_events
 from posecheck.gait.pan import PanView, pan_view, side_on
 from posecheck.gait.plausibility import (StepCheck, cadence_cross_check, check_steps,
-                                         rhythm_cadence_spm, view_off_side_deg)
+                                         rhythm_cadence_spm, view_off_side_deg,
+                                         view_off_side_frames_deg)
 from posecheck.gait.running import GaitMode, classify_gait
 from posecheck.gait.scale import Scale, estimate_scale
 from posecheck.gait.slope import Slope, estimate_slope
@@ -24,6 +25,9 @@ from posecheck.overlay import near_side
 from posecheck.sequence import PoseSequence
 
 CAMERAS = ("static", "pan", None)
+
+#: A running stride (two steps at 170 steps/min), where no contact or rhythm gives one.
+DEFAULT_STRIDE_S = 0.7
 
 #: Ankle, heel and toe tip of both feet: the landmarks the foot events are read from.
 FOOT_LANDMARKS = tuple(INDEX[f"{side}_{part}"] for side in ("left", "right")
@@ -59,10 +63,22 @@ class GaitAnalysis:
     cadence_note: str = ""
     pan: PanView | None = None  # a turning camera's yaw per frame (posecheck.gait.pan)
     shot_starts_s: tuple[float, ...] = ()  # where the new shots of an edited clip begin
+    view_frames_deg: np.ndarray | None = None  # (n,) off side-on per frame, over a stride
 
     @property
     def is_running(self) -> bool:
         return self.mode.mode == "running"
+
+    def contact_view_deg(self) -> np.ndarray:
+        """(k,) how far off side-on the runner was seen at each contact (``view_frames_deg`` at
+        the frame nearest its IC; the clip's ``view_off_side_deg`` where that is unknown)."""
+        ic_s = self.events.ic_s
+        frames = self.view_frames_deg
+        if frames is None or not len(ic_s) or not len(frames):
+            return np.full(len(ic_s), self.view_off_side_deg)
+        t = self.forward.time_s
+        return np.array([frames[int(np.argmin(np.abs(t - x)))] if np.isfinite(x) else np.nan
+                         for x in ic_s], dtype=float)
 
     def with_events(self, events: GaitEvents) -> GaitAnalysis:
         """A copy with other foot events (e.g. a synthetic clip's true ones), and the steps,
@@ -133,14 +149,16 @@ def analyze_gait(seq: PoseSequence, *, height_m: float | None = None,
         events = detect_events(forward, ground_slope_deg=slope.deg + camera_roll_deg)
     rhythm = rhythm_cadence_spm(forward)
     shots = shot_starts_s(seq)
+    steps = np.diff(events.ic_s)
+    stride_s = (2 * float(np.median(steps)) if len(steps)
+                else 120.0 / rhythm if rhythm > 0 else math.nan)
     pan = None
     if camera == "pan":  # given, or the background moves (posecheck.analyze): not a treadmill
-        steps = np.diff(events.ic_s)
-        stride_s = (2 * float(np.median(steps)) if len(steps)
-                    else 120.0 / rhythm if rhythm > 0 else math.nan)
         pan = pan_view(forward, stride_s=stride_s)
+    view_window_s = stride_s if math.isfinite(stride_s) else DEFAULT_STRIDE_S
     return GaitAnalysis(
         pan=pan, shot_starts_s=shots,
+        view_frames_deg=view_off_side_frames_deg(forward, window_s=view_window_s),
         forward=forward, direction=direction, com=centre_of_mass(forward, sex=sex),
         near=near_side(forward),
         slope=slope, scale=scale, rhythm_cadence_spm=rhythm,

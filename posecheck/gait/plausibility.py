@@ -150,16 +150,42 @@ def view_off_side_deg(seq: PoseSequence, *,
     against their separation seen from the front (``frontal_width_torsos``, their mean). On
     the side-on and slightly oblique clips of ``../shared`` it reads 3-18 deg; NaN without a
     torso."""
+    ratio = _girdle_width_torsos(seq)
+    if not np.isfinite(ratio).any():
+        return math.nan
+    return float(np.degrees(np.arcsin(min(1.0, float(np.nanmedian(ratio)) / frontal_width_torsos))))
+
+
+def view_off_side_frames_deg(seq: PoseSequence, *, window_s: float,
+                             frontal_width_torsos: float = 0.6,  # as view_off_side_deg
+                             ) -> np.ndarray:
+    """(n,) :func:`view_off_side_deg` frame by frame: the median girdle width over ``window_s``
+    centred on each frame (a stride: the width swings as the arms and hips rotate), NaN where
+    the torso is not seen in it. A camera that turns to follow a passing runner sees them
+    side-on only near the closest point and obliquely towards the ends of a long pan."""
+    ratio = _girdle_width_torsos(seq)
+    t = seq.time_s
+    lo = np.searchsorted(t, t - window_s / 2)
+    hi = np.searchsorted(t, t + window_s / 2, side="right")
+    out = np.full(len(t), np.nan)
+    for i in range(len(t)):
+        inside = ratio[lo[i]:hi[i]]
+        inside = inside[np.isfinite(inside)]
+        if len(inside):
+            out[i] = np.degrees(np.arcsin(min(1.0, float(np.median(inside))
+                                              / frontal_width_torsos)))
+    return out
+
+
+def _girdle_width_torsos(seq: PoseSequence) -> np.ndarray:
+    """(n,) the mean horizontal separation of the shoulders and of the hips, in torso lengths."""
     kp = seq.keypoints_px
     shoulders = kp[:, [lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER]]
     hips = kp[:, [lm.LEFT_HIP, lm.RIGHT_HIP]]
     torso = np.linalg.norm(shoulders.mean(axis=1) - hips.mean(axis=1), axis=1)
     width = (np.abs(shoulders[:, 0, 0] - shoulders[:, 1, 0])
              + np.abs(hips[:, 0, 0] - hips[:, 1, 0])) / 2
-    ratio = width / np.where(torso > 0, torso, np.nan)
-    if not np.isfinite(ratio).any():
-        return math.nan
-    return float(np.degrees(np.arcsin(min(1.0, float(np.nanmedian(ratio)) / frontal_width_torsos))))
+    return width / np.where(torso > 0, torso, np.nan)
 
 
 def pace_change(steps: StepTable, trusted: np.ndarray, *, min_steps: int = 6) -> float:
