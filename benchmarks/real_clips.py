@@ -56,21 +56,24 @@ def cadence_verdict(ours: float, truth: float, codes: set[str], labels) -> str:
     return "ok" if not problems else "; ".join(problems)
 
 
-def score_clip(folder: Path) -> str:
+def score_clip(folder: Path, video: Path | None = None, name: str | None = None) -> str:
+    """One row of the table: the clip of ``folder`` (or ``video``, a copy of it altered without
+    moving it in time, scored against the same labels), under ``name``."""
     labels = load_labels(folder / "events.json")
+    name = name or folder.name
     started = time.monotonic()
     try:
-        analysis = run_analysis(labels.video, AnalysisOptions(write_video=False),
+        analysis = run_analysis(video or labels.video, AnalysisOptions(write_video=False),
                                 show_progress=False)
     except PosecheckError as exc:
-        return f"{folder.name:<27} analysis failed: {exc}"
+        return f"{name:<27} analysis failed: {exc}"
     seconds = time.monotonic() - started
     codes = {w.code for w in analysis.warnings}
     n = len(labels.ic_s)
     frame_s = 1.0 / labels.fps
     found = analysis.detected_fraction
     if analysis.gait is None:
-        return (f"{folder.name:<27} {found:5.0%} {n:>3}  no gait ({analysis.gait_error}); "
+        return (f"{name:<27} {found:5.0%} {n:>3}  no gait ({analysis.gait_error}); "
                 f"warnings {sorted(codes)}; {cadence_verdict(math.nan, math.nan, codes, labels)}")
     gait = analysis.gait
     events = gait.events
@@ -81,7 +84,7 @@ def score_clip(folder: Path) -> str:
     flights = gait.steps.flight_s
     truth = labels.cadence_spm()
     ours = gait.cadence_spm
-    return (f"{folder.name:<27} {found:5.0%} {n:>3} {np.sum(np.abs(ic) <= 1) / max(n, 1):6.0%} "
+    return (f"{name:<27} {found:5.0%} {n:>3} {np.sum(np.abs(ic) <= 1) / max(n, 1):6.0%} "
             f"{np.median(ic) if len(ic) else math.nan:+6.2f} "
             f"{np.sum(np.abs(to) <= 1) / max(n_to, 1):6.0%} "
             f"{np.median(to) if len(to) else math.nan:+6.2f} {score.missed:>4} {score.extra:>4} "

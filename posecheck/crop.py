@@ -102,6 +102,11 @@ def _starts(length_px: int, side_px: int, step_px: int) -> list[int]:
     return sorted(set(range(0, last + 1, step_px)) | {last})
 
 
+#: The least a crop must enlarge a person the whole frame missed for a closer look there
+#: (:func:`plan_crops`, whose notes say why 2).
+MIN_GAIN_MISSING = 2.0
+
+
 def crop_gain(torso_px: float, frame_w_px: int, frame_h_px: int, *,
               side_torsos: float = 7.0) -> float:
     """How many times larger a crop around a person with this torso length (:func:`body_box`)
@@ -120,7 +125,8 @@ class Anchor:
 
 def plan_crops(frames: list[int], hips_px: np.ndarray, torsos_px: np.ndarray, n_frames: int,
                frame_w_px: int, frame_h_px: int, *, reach_frames: int, side_torsos: float = 7.0,
-               min_gain: float = 2.5, min_gain_missing: float = 2.0) -> dict[int, Anchor]:
+               min_gain: float = 2.5, min_gain_missing: float = MIN_GAIN_MISSING,
+               ) -> dict[int, Anchor]:
     """The frames in which to look closer at a person seen in ``frames`` (hips and torso
     lengths from the whole-frame look), and where they are expected there.
 

@@ -206,6 +206,28 @@ def test_a_follower_goes_on_from_its_last_fit_over_two_missed_frames():
     assert follower.update(9, _person(310, 310, 52)).chain == 41  # a new run after 3 missed
 
 
+def test_a_follower_goes_on_past_its_plan_only_where_the_whole_frame_lost_the_runner():
+    # a runner 50 px a torso in a 1280 x 720 frame (a crop shows them 3.7 times larger), planned
+    # in frames 0-9, found by the follower's crop in frame 9
+    info = types.SimpleNamespace(width=1280, height=720)
+    plan = {i: Anchor(np.array([100.0 + i, 300.0]), 50.0) for i in range(10)}
+    follower = pose._Follower(plan, detector=None, first_chain=0)
+    follower.update(9, _person(300, 310, 50))
+
+    def going_on(i, detections=()):
+        return pose._going_on(follower, i, list(detections), info, side_torsos=7.0)
+
+    assert going_on(10) and going_on(12)  # the whole frame has no fit of them
+    assert not going_on(13)  # three frames since the last closer fit: not followed any more
+    assert not going_on(10, [_person(305, 310, 50)])  # the whole frame has them here
+    assert going_on(10, [_person(600, 310, 50)])  # someone else elsewhere does not count
+    assert not going_on(8)  # inside the plan's span the plan decides
+    large = pose._Follower({0: Anchor(np.array([300.0, 310.0]), 120.0)}, detector=None,
+                           first_chain=0)
+    large.update(0, _person(300, 310, 120))  # a crop would show them 1.5 times larger
+    assert not pose._going_on(large, 1, [], info, side_torsos=7.0)
+
+
 # --- a small runner, end to end ----------------------------------------------------------------
 
 
