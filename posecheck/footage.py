@@ -22,10 +22,12 @@ What is measured, on the small frame against the previous one:
   from its predecessor by compression noise (1-2 grey levels per block), a new image by motion
   somewhere (about 4 grey levels or more where something moved). A shot in which nothing at all
   moves cannot be told from a repeat and counts as held.
-- **camera motion**: the frame is cut into bands of 16 rows, and each band into a left and a right
-  tile (the outer thirds); the middle third, where a following camera or a treadmill shot keeps
-  the runner, is left out. Phase correlation gives each tile's shift. A tile moves when its
-  horizontal shift exceeds a fraction of the frame height per frame. The camera moves when a large
+- **camera motion**: the picture (the frame without the bars of one colour an editor puts round a
+  pillarboxed or letterboxed clip, :func:`picture_bounds`) is cut into bands of 16 rows, and each
+  band into a left and a right tile (the outer thirds); the middle third, where a following
+  camera or a treadmill shot keeps the runner, is left out. Phase correlation gives each tile's
+  shift. A tile moves when its horizontal shift exceeds a fraction of the picture's height per
+  frame. The camera moves when a large
   share of the textured tiles moves, on both sides, the same way: a following camera's ground
   fills the frame from the feet to the horizon, while a treadmill belt is one band and a runner
   crossing a static shot is on one side at a time. The frame's shift is the median over the
@@ -205,16 +207,20 @@ class FootageMonitor:
         self.min_tile_peak = min_tile_peak
         self.min_moving_share = min_moving_share
         self._layout: _Layout | None = None
+        self._frame_shape: tuple[int, int] | None = None
+        self._picture: tuple[slice, slice] = (slice(None), slice(None))
         self._seen: _Seen | None = None
         self._rows: dict[str, list[float]] = {key: [] for key in _ROW_KEYS}
 
     def update(self, rgb: np.ndarray, time_s: float) -> None:
         """Take one decoded frame: (height, width, 3) uint8 RGB, upright, shown at ``time_s``."""
         if self._layout is None:
-            self._layout = _Layout.for_shape(rgb.shape[:2])
-        elif rgb.shape[:2] != self._layout.shape:
-            raise ValueError(f"frame size changed from {self._layout.shape} to {rgb.shape[:2]}")
-        small = _downscale(rgb, self._layout)
+            self._frame_shape = rgb.shape[:2]
+            self._picture = picture_bounds(rgb)
+            self._layout = _Layout.for_shape(rgb[self._picture].shape[:2])
+        elif rgb.shape[:2] != self._frame_shape:
+            raise ValueError(f"frame size changed from {self._frame_shape} to {rgb.shape[:2]}")
+        small = _downscale(rgb[self._picture], self._layout)
         if self._seen is None:
             row = dict(_FIRST_ROW)
             self._seen = self._describe(small)
@@ -241,7 +247,8 @@ class FootageMonitor:
         """Append the signals of ``later``, a monitor fed the frames that follow this one's
         (one worker's part of the clip, warmed up on the frames before it)."""
         if self._layout is None:
-            self._layout = later._layout
+            self._layout, self._frame_shape = later._layout, later._frame_shape
+            self._picture = later._picture
         for key in _ROW_KEYS:
             self._rows[key].extend(later._rows[key])
         self._seen = later._seen
@@ -315,7 +322,7 @@ class FootageMonitor:
         speed_px = np.hypot(rows["shift_x_px"], rows["shift_y_px"])
         panning_share = float(camera_moving[compared].mean()) if compared.any() else 0.0
         duration_s = _duration_s(rows["time_s"])
-        height, width = self._layout.shape
+        height, width = self._frame_shape
         return Footage(
             width=width, height=height, time_s=rows["time_s"], change=rows["change"], held=held,
             shift_x_px=rows["shift_x_px"], shift_y_px=rows["shift_y_px"],
@@ -337,6 +344,40 @@ _FIRST_ROW = dict(change=np.nan, shift_x_px=0.0, shift_y_px=0.0, shift_response=
 # a repeated image: nothing moved and the previous image predicts it exactly
 _HELD_ROW = dict(shift_x_px=0.0, shift_y_px=0.0, shift_response=1.0, moving_share=0.0,
                  camera_moving=0.0, match=1.0, thumb_change=0.0)
+
+
+def picture_bounds(rgb: np.ndarray, *,
+                   # grey levels: a bar of one colour, after compression, varies by 1-2 along
+                   # its length and from its first line to its last; a picture's line, even of
+                   # sky or a wall, by more
+                   max_bar_std: float = 3.0,
+                   min_bar_share: float = 0.02,  # thinner edges are kept (a border, a crop seam)
+                   max_asymmetry: float = 0.03,  # of the frame: an export centres its picture
+                   min_picture_share: float = 0.2,  # less left: a dark or blank first frame
+                   ) -> tuple[slice, slice]:
+    """Rows and columns of the picture inside the bars an editor adds around it (a portrait clip
+    pillarboxed into a landscape export, a letterboxed one): the edge lines of one colour (grey
+    levels varying by at most ``max_bar_std`` along each line and across the bar) found on both
+    sides, equally wide within ``max_asymmetry`` of the frame. The camera-motion tiles are the
+    picture's outer thirds (module notes), so without this a pillarboxed pan's tiles hold only
+    the bars and the pan goes unseen. A plain background beside a runner to one side is not a
+    bar (one side only, or unequal). The whole frame along an axis whose bars are thinner than
+    ``min_bar_share`` of it or would leave less than ``min_picture_share``."""
+    grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    bounds = []
+    for axis in (0, 1):  # rows (their spread along each row), then columns
+        lines = grey if axis == 0 else grey.T
+        n = len(lines)
+        flat = lines.std(axis=1) <= max_bar_std
+        before = int(np.argmin(flat)) if not flat.all() else n
+        after = int(np.argmin(flat[::-1])) if not flat.all() else n
+        first, last = before, n - after
+        bars = np.concatenate([lines[:first], lines[last:]]) if first < last else lines
+        if (min(before, after) < min_bar_share * n or abs(before - after) > max_asymmetry * n
+                or last - first < min_picture_share * n or bars.std() > max_bar_std):
+            first, last = 0, n
+        bounds.append(slice(first, last))
+    return bounds[0], bounds[1]
 
 
 def _downscale(rgb: np.ndarray, layout: _Layout) -> np.ndarray:

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
-from posecheck.footage import FootageMonitor, capture_fps, scan_footage
+from posecheck.footage import FootageMonitor, capture_fps, picture_bounds, scan_footage
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
 from posecheck.video import VideoWriter
@@ -103,6 +103,43 @@ def test_panning_camera_and_its_shift_are_recovered(tmp_path, size, pan_px):
     assert np.median(footage.shift_x_px[1:]) == pytest.approx(-pan_px, abs=0.5)
     assert abs(np.median(footage.shift_y_px[1:])) < 0.5
     assert footage.median_abs_shift_px == pytest.approx(abs(pan_px), abs=0.5)
+
+
+def _boxed(frame: np.ndarray, out_h: int, out_w: int, colour: int = 0) -> np.ndarray:
+    """``frame`` centred in an ``out_h`` x ``out_w`` frame of one colour (an editor's export)."""
+    out = np.full((out_h, out_w, 3), colour, np.uint8)
+    h, w = frame.shape[:2]
+    y0, x0 = (out_h - h) // 2, (out_w - w) // 2
+    out[y0:y0 + h, x0:x0 + w] = frame
+    return out
+
+
+@pytest.mark.parametrize("colour", [0, 255])
+def test_a_pillarboxed_or_letterboxed_pan_is_measured_on_its_picture(tmp_path, colour):
+    # a portrait pan (320 x 180) exported into a landscape 320 x 576 frame, bars 198 px a side,
+    # and a landscape one (180 x 320) letterboxed into a portrait 576 x 320 frame: the outer
+    # thirds of the whole frame are all bar
+    for name, shot, (out_h, out_w) in (
+            ("pillarbox", _shot(2, 45, size=(320, 180), pan_px=6, follow=True), (320, 576)),
+            ("letterbox", _shot(3, 45, size=(180, 320), pan_px=6, follow=True), (576, 320))):
+        path = tmp_path / f"{name}.mp4"
+        _encode(path, [_boxed(f, out_h, out_w, colour) for f in shot])
+        footage = scan_footage(path)
+        assert (footage.height, footage.width) == (out_h, out_w)
+        assert footage.panning and footage.panning_share > 0.9, name
+        assert np.median(footage.shift_x_px[1:]) == pytest.approx(-6, abs=0.5), name
+
+
+def test_picture_bounds_are_the_bars_on_both_sides_only():
+    picture = _scenery(4, 320, 180)
+    assert picture_bounds(_boxed(picture, 320, 576)) == (slice(0, 320), slice(198, 378))
+    assert picture_bounds(_boxed(picture, 500, 180)) == (slice(90, 410), slice(0, 180))
+    assert picture_bounds(picture) == (slice(0, 320), slice(0, 180))
+    # a plain wall to one side of the scenery is part of the picture, not a bar
+    wall = np.concatenate([np.full((320, 200, 3), 128, np.uint8), picture], axis=1)
+    assert picture_bounds(wall) == (slice(0, 320), slice(0, 380))
+    # a blank frame (a fade from black) keeps the whole frame
+    assert picture_bounds(np.zeros((320, 576, 3), np.uint8)) == (slice(0, 320), slice(0, 576))
 
 
 def test_a_sub_pixel_pan_of_a_large_frame_is_measured():
