@@ -64,7 +64,8 @@ class CheckContext:
     @property
     def not_running(self) -> str:
         """Why the running checks cannot be judged (empty when the clip shows running, filmed
-        from the side)."""
+        from the side at some of its steps: a clip seen obliquely as a whole is judged on those,
+        :func:`~posecheck.checks.steps.collect_steps`)."""
         mode, view_deg = self.gait.mode, self.gait.view_off_side_deg
         if view_deg > SIDE_VIEW_LIMIT_DEG and not self.steps.seen_side_on.any():
             return (f"the camera films the runner {view_deg:.0f} deg away from side-on: the "

@@ -20,9 +20,10 @@ from posecheck.gait.plausibility import SIDE_VIEW_LIMIT_DEG
 from posecheck.kinematics import flexion_deg
 
 
-EDGE_PROBLEM = "at the clip's edge"
+EDGE_PROBLEM = "at the clip's edge"  # Steps.problem of a contact too near either end
+#: Steps.problem of a contact seen obliquely in a clip not seen side-on as a whole
 OBLIQUE_PROBLEM = (f"seen more than {SIDE_VIEW_LIMIT_DEG:g} deg off side-on (e.g. the far end "
-                   "of a pan)")  # Steps.problem of a contact too near either end
+                   "of a pan)")
 #: Steps.problem of a contact whose landing foot, by the pose's labels, is behind the other foot
 SWAPPED_PROBLEM = "legs' labels swapped at the contact (the landing foot is behind the other)"
 #: Hips, knees and ankles: the landmarks a step's measures need at its contact.
