@@ -27,11 +27,11 @@ What is measured, on the small frame against the previous one:
   band into a left and a right tile (the outer thirds); the middle third, where a following
   camera or a treadmill shot keeps the runner, is left out. Phase correlation gives each tile's
   shift. A tile moves when its horizontal shift exceeds a fraction of the picture's height per
-  frame. The camera moves when a large
-  share of the textured tiles moves, on both sides, the same way: a following camera's ground
-  fills the frame from the feet to the horizon, while a treadmill belt is one band and a runner
-  crossing a static shot is on one side at a time. The frame's shift is the median over the
-  moving tiles (the camera's motion over the ground), else over the still ones (about 0).
+  frame. The camera moves when a large share of the textured tiles moves, on both sides, the
+  same way: a following camera's ground fills the frame from the feet to the horizon, while a
+  treadmill belt is one band and a runner crossing a static shot is on one side at a time. The
+  frame's shift is the median over the moving tiles (the camera's motion over the ground), else
+  over the still ones (about 0).
 - **cuts**: a frame whose coarse appearance (a thumbnail, 1/8 of the small frame) jumps far more
   than its neighbours' do and that its predecessor does not predict (its tiles' phase-correlation
   peaks are low). The first alone fires on sun flare through leaves, the second alone on motion

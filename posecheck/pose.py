@@ -597,6 +597,11 @@ class _Follower:
     last: Detection | None = None  # the last closer fit
     torsos_px: list[float] = dataclasses.field(default_factory=list)
 
+    @functools.cached_property
+    def plan_end(self) -> int:
+        """The last planned frame (the plan does not change)."""
+        return max(self.plan)
+
     def continues(self, i: int, *, max_missed: int = 2) -> bool:
         """Whether a closer fit at most ``max_missed`` frames back is there to go on from (its
         chain goes on too). ``max_missed`` 2: the crop misses the runner for a frame or two
@@ -691,7 +696,7 @@ def _look_closer(video_path: str | Path, info: VideoInfo, people: list[list[Dete
     # chain ids: follower k numbers its runs from k * n_frames (a follower has fewer runs)
     followers = [_Follower(plan, PoseDetector(model_path, num_poses=2), k * len(people))
                  for k, plan in enumerate(plans)]
-    last = max(max(plan) for plan in plans)
+    last = max(f.plan_end for f in followers)
     n_crops = 0
     try:
         for frame in iter_frames(video_path):
@@ -722,7 +727,7 @@ def _going_on(follower: _Follower, i: int, detections: list[Detection], info: Vi
     plan: the frames left out there are those where the whole frame saw the person large
     enough (a closer fit there, placed beside the whole frame's, split the 40-yard dash
     athlete's track: found in 93 % of frames against 100 %)."""
-    if i <= max(follower.plan) or not follower.continues(i):
+    if i <= follower.plan_end or not follower.continues(i):
         return False
     expected = follower.expected(i)
     if crop.crop_gain(expected.torso_px, info.width, info.height,
