@@ -9,7 +9,11 @@ is re-encoded, in a temporary folder that is deleted afterwards, as:
 - ``pillarbox``: a portrait clip placed in a landscape 1280 x 720 frame with black bars (or a
   landscape one letterboxed into 720 x 1280), as a phone's editor exports it;
 - ``small``: the picture shrunk to 40% inside a grey frame of the original size (a runner a
-  fifth of the frame high or less, filmed from far away).
+  fifth of the frame high or less, filmed from far away);
+- ``compressed``: half the width and height, each frame through JPEG at quality 12 (blocks and
+  smeared edges, as a clip sent through a messaging app arrives);
+- ``dusk``: underexposed (a third of the light, gamma 1.3), with sensor noise (sigma 6 levels)
+  and a 7 px horizontal motion blur (a phone's long shutter in poor light).
 
 None moves the picture in time, so every copy is scored against its clip's hand labels with
 :func:`real_clips.score_clip`: the runner found, IC and TO within one frame, missed contacts,
@@ -34,7 +38,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from real_clips import CLIPS, score_clip  # noqa: E402
+from real_clips import CLIPS, header, score_clip  # noqa: E402
 
 from posecheck.validation.labels import load_labels  # noqa: E402
 
@@ -81,8 +85,30 @@ def small(rgb: np.ndarray, time_s: float, scale: float = 0.4) -> np.ndarray:
     return out
 
 
+def compressed(rgb: np.ndarray, time_s: float, scale: float = 0.5, quality: int = 12) -> np.ndarray:
+    height, width = rgb.shape[:2]
+    w, h = int(width * scale) // 2 * 2, int(height * scale) // 2 * 2
+    half = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
+    ok, jpeg = cv2.imencode(".jpg", half, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise RuntimeError("JPEG encoding failed")
+    return cv2.imdecode(jpeg, cv2.IMREAD_UNCHANGED)
+
+
+def dusk(rgb: np.ndarray, time_s: float, light: float = 1 / 3, gamma: float = 1.3,
+         noise: float = 6.0, blur_px: int = 7) -> np.ndarray:
+    dim = 255.0 * (light * rgb.astype(np.float32) / 255.0) ** gamma
+    kernel = np.full((1, blur_px), 1.0 / blur_px, np.float32)
+    blurred = cv2.filter2D(dim, -1, kernel, borderType=cv2.BORDER_REFLECT)
+    # the same noise for the same frame time, run to run
+    rng = np.random.default_rng(int(round(time_s * 1000)))
+    noisy = blurred + rng.normal(0.0, noise, blurred.shape).astype(np.float32)
+    return np.clip(noisy + 0.5, 0, 255).astype(np.uint8)
+
+
 VARIANTS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
-    "mirror": mirror, "overlay": overlay, "pillarbox": pillarbox, "small": small}
+    "mirror": mirror, "overlay": overlay, "pillarbox": pillarbox, "small": small,
+    "compressed": compressed, "dusk": dusk}
 
 
 def _frames(path: Path) -> Iterator[tuple[np.ndarray, float, Fraction]]:
@@ -124,9 +150,7 @@ def main() -> int:
         return 0
     names = args.clip or DEFAULT_CLIPS
     variants = args.variant or list(VARIANTS)
-    print(f"{'clip / variant':<27} {'found':>5} {'n':>3} {'IC<=1f':>6} {'ICmedf':>6} "
-          f"{'TO<=1f':>6} {'TOmedf':>6} {'mis':>4} {'ext':>4} {'negF':>4} {'cad':>7} "
-          f"{'truth':>7} {'err':>7} {'time':>6}  warnings  => issue 8 cadence rule")
+    print(header("clip / variant"))
     with tempfile.TemporaryDirectory(prefix="posecheck-variants-") as tmp:
         for name in names:
             folder = CLIPS / name

@@ -14,6 +14,12 @@ the cadence within 2% of the truth, or unknown with a warning (never 5% off with
 clip labelled slow motion or with scene cuts must carry a warning saying so (``slow_motion`` /
 ``scene_cuts``).
 
+The knee at foot strike (the ``knee`` check's clip median, deg) stands beside the knee read from
+the same cleaned pose at the labelled contacts (``knee@lab``: the leg further forward, at each
+labelled IC's sub-frame time; median): their difference is what the detected contact times and
+the reading rule (:func:`posecheck.checks.steps.knee_read_s`) add to the pose model's own error
+on real footage, which has no knee truth.
+
     python benchmarks/real_clips.py [--clip NAME]
 """
 
@@ -31,7 +37,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from posecheck.analyze import run_analysis  # noqa: E402
+from posecheck.checks.steps import at_time  # noqa: E402
 from posecheck.errors import PosecheckError  # noqa: E402
+from posecheck.kinematics import flexion_deg  # noqa: E402
+from posecheck.landmarks import INDEX  # noqa: E402
 from posecheck.options import AnalysisOptions  # noqa: E402
 from posecheck.validation.labels import load_labels, score_against_labels  # noqa: E402
 
@@ -54,6 +63,29 @@ def cadence_verdict(ours: float, truth: float, codes: set[str], labels) -> str:
     elif not math.isfinite(ours) and not codes:
         problems.append("cadence unknown, no warning")
     return "ok" if not problems else "; ".join(problems)
+
+
+def knee_at_labels_deg(forward, ic_s: np.ndarray) -> float:
+    """Median knee flexion (deg) of the leg further forward at the times ``ic_s``, read on
+    the forward-is-+x sequence ``forward`` (interpolated between frames); NaN if none is seen."""
+    legs = {side: forward.keypoints_px[:, [INDEX[f"{side}_{n}"] for n in ("hip", "knee", "ankle")],
+                                       :2] for side in ("left", "right")}
+    values = []
+    for t in ic_s:
+        seen = {side: at_time(leg, forward.time_s, float(t)) for side, leg in legs.items()}
+        ahead = {side: points[2, 0] for side, points in seen.items() if np.isfinite(points).all()}
+        if ahead:
+            hip, knee, ankle = seen[max(ahead, key=ahead.get)]
+            values.append(float(flexion_deg(hip, knee, ankle)))
+    return float(np.median(values)) if values else math.nan
+
+
+def clip_knee_deg(analysis) -> float:
+    """The knee check's clip value (deg), NaN when it has none."""
+    for finding in analysis.findings:
+        if finding.check_id == "knee":
+            return float(finding.measure.value)
+    return math.nan
 
 
 def score_clip(folder: Path, video: Path | None = None, name: str | None = None) -> str:
@@ -90,8 +122,17 @@ def score_clip(folder: Path, video: Path | None = None, name: str | None = None)
             f"{np.median(to) if len(to) else math.nan:+6.2f} {score.missed:>4} {score.extra:>4} "
             f"{int(np.sum(flights < 0)):>4} {ours:7.1f} {truth:7.1f} "
             f"{(ours / truth - 1) * 100 if math.isfinite(ours) else math.nan:+6.1f}% "
+            f"{clip_knee_deg(analysis):5.1f} {knee_at_labels_deg(gait.forward, labels.ic_s):7.1f} "
             f"{seconds:5.1f}s  {','.join(sorted(codes)) or '-'}  => "
             f"{cadence_verdict(ours, truth, codes, labels)}")
+
+
+def header(first: str) -> str:
+    """The column names of :func:`score_clip`'s rows, the first one ``first``."""
+    return (f"{first:<27} {'found':>5} {'n':>3} {'IC<=1f':>6} {'ICmedf':>6} {'TO<=1f':>6} "
+            f"{'TOmedf':>6} {'mis':>4} {'ext':>4} {'negF':>4} {'cad':>7} {'truth':>7} "
+            f"{'err':>7} {'knee':>5} {'knee@lab':>7} {'time':>6}  warnings  => issue 8 cadence "
+            "rule")
 
 
 def main() -> int:
@@ -101,9 +142,7 @@ def main() -> int:
     if not CLIPS.exists():
         print(f"skipped: {CLIPS} is absent")
         return 0
-    print(f"{'clip':<27} {'found':>5} {'n':>3} {'IC<=1f':>6} {'ICmedf':>6} {'TO<=1f':>6} "
-          f"{'TOmedf':>6} {'mis':>4} {'ext':>4} {'negF':>4} {'cad':>7} {'truth':>7} "
-          f"{'err':>7} {'time':>6}  warnings  => issue 8 cadence rule")
+    print(header("clip"))
     for folder in sorted(CLIPS.iterdir()):
         if not (folder / "events.json").exists():
             continue
