@@ -34,7 +34,7 @@ from posecheck.checks.finding import Finding
 from posecheck.gait.analysis import GaitAnalysis, json_number, summarize
 from posecheck.gait.plausibility import SIDE_VIEW_LIMIT_DEG, feet_disagreement, pace_change
 from posecheck.options import AnalysisOptions
-from posecheck.sequence import PoseSequence
+from posecheck.sequence import PoseSequence, nearest_frames
 from posecheck.video import VideoInfo
 
 SCHEMA_VERSION = "1.0"
@@ -104,16 +104,17 @@ def gait_json(gait: GaitAnalysis) -> dict:
     """The gait part of ``analysis.json``: :func:`~posecheck.gait.analysis.summarize` plus the
     events with their uncertainty."""
     events = gait.events
-    t = gait.forward.time_s
+    ic_frame = nearest_frames(gait.forward.time_s, events.ic_s)
+    to_frame = nearest_frames(gait.forward.time_s, events.to_s)
     rows = []
     for k in range(len(events)):
         ic, to = float(events.ic_s[k]), float(events.to_s[k])
         rows.append({
             "foot": events.foot[k],
-            "ic_s": json_number(ic), "ic_frame": int(np.argmin(np.abs(t - ic))),
+            "ic_s": json_number(ic), "ic_frame": int(ic_frame[k]),
             "ic_uncertainty_s": json_number(float(events.ic_uncertainty_s[k])),
             "to_s": json_number(to),
-            "to_frame": int(np.argmin(np.abs(t - to))) if math.isfinite(to) else None,
+            "to_frame": int(to_frame[k]) if to_frame[k] >= 0 else None,
             "to_uncertainty_s": json_number(float(events.to_uncertainty_s[k])),
         })
     return {**summarize(gait), "events": rows}

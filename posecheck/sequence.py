@@ -178,6 +178,26 @@ MAX_ABS_PX = 1e7
 MAX_ABS_M = 1e4
 
 
+def nearest_frames(time_s: np.ndarray, t: float | np.ndarray) -> np.ndarray:
+    """The index of the frame nearest each time ``t`` in increasing frame times ``time_s``
+    (the earlier frame when ``t`` lies halfway; the first or last frame outside the clip), -1
+    where ``t`` is not finite or there are no frames. Same shape as ``t``."""
+    t = np.asarray(t, dtype=float)
+    time_s = np.asarray(time_s, dtype=float)
+    out = np.full(t.shape, -1, dtype=int)
+    finite = np.isfinite(t)
+    if not len(time_s) or not finite.any():
+        return out
+    if len(time_s) == 1:
+        out[finite] = 0
+        return out
+    after = np.clip(np.searchsorted(time_s, t[finite]), 1, len(time_s) - 1)
+    before = after - 1
+    earlier = np.abs(t[finite] - time_s[before]) <= np.abs(time_s[after] - t[finite])
+    out[finite] = np.where(earlier, before, after)
+    return out
+
+
 def _checked_arrays(path: str | Path, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
     """The keyword arguments of :class:`PoseSequence` from a pose file's arrays, or a
     :class:`PosecheckError` naming the first thing wrong with them."""

@@ -59,3 +59,20 @@ def test_csv_has_one_row_per_frame_and_empty_cells_for_missing(tmp_path):
     assert rows[2]["nose_x_px"] == "" and rows[2]["nose_visibility"] != ""
     assert list(rows[0])[2:8] == [f"{NAMES[0]}_{c}" for c in
                                   ("x_px", "y_px", "visibility", "x_m", "y_m", "z_m")]
+
+
+def test_nearest_frames_are_the_frames_closest_in_time():
+    from posecheck.sequence import nearest_frames
+
+    time_s = np.array([0.0, 0.125, 0.25, 0.5, 0.625])  # exact in binary: halfway is exact
+    # halfway between two frames: the earlier one; outside the clip: its first or last frame
+    t = np.array([-1.0, 0.0, 0.05, 0.0625, 0.07, 0.375, 0.4, 0.6, 7.0, np.nan])
+    assert nearest_frames(time_s, t).tolist() == [0, 0, 0, 0, 1, 2, 3, 4, 4, -1]
+    assert int(nearest_frames(time_s, 0.26)) == 2  # a single time gives one index
+    assert nearest_frames(np.array([]), t).tolist() == [-1] * len(t)
+    assert nearest_frames(np.array([3.0]), np.array([0.0, np.inf, 9.0])).tolist() == [0, -1, 0]
+    rng = np.random.default_rng(4)
+    frames = np.sort(rng.uniform(0, 10, 50))
+    times = rng.uniform(-1, 11, 200)
+    expected = [int(np.argmin(np.abs(frames - x))) for x in times]
+    assert nearest_frames(frames, times).tolist() == expected

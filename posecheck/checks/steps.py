@@ -18,6 +18,7 @@ from posecheck import landmarks as lm
 from posecheck.gait.analysis import GaitAnalysis
 from posecheck.gait.plausibility import SIDE_VIEW_LIMIT_DEG
 from posecheck.kinematics import flexion_deg
+from posecheck.sequence import nearest_frames
 
 
 EDGE_PROBLEM = "at the clip's edge"  # Steps.problem of a contact too near either end
@@ -177,12 +178,6 @@ def knee_read_s(keypoints_px: np.ndarray, time_s: np.ndarray, fps: float, ic_s: 
     return float(grid[int(np.nanargmin(values))])
 
 
-def _nearest_frame(time_s: np.ndarray, t: float) -> int:
-    if not np.isfinite(t) or len(time_s) == 0:
-        return -1
-    return int(np.argmin(np.abs(time_s - t)))
-
-
 def landing_foot_behind(keypoints: np.ndarray, foot: str) -> bool:
     """True when, in a forward-is-+x frame of keypoints (33, 2), the ankle of the landing
     ``foot`` is behind the other ankle. At a foot strike the landing foot is the front one (the
@@ -212,9 +207,9 @@ def collect_steps(gait: GaitAnalysis, *,
     t = seq.time_s
     k = len(events)
     sides = gait.near
-    ic_frame = np.array([_nearest_frame(t, x) for x in events.ic_s], dtype=int)
+    ic_frame = nearest_frames(t, events.ic_s)
     mid_s = events.mid_stance_s
-    mid_frame = np.array([_nearest_frame(t, x) for x in mid_s], dtype=int)
+    mid_frame = nearest_frames(t, mid_s)
     keypoints_ic = np.array([at_time(seq.keypoints_px, t, x) for x in events.ic_s]).reshape(
         k, *seq.keypoints_px.shape[1:])
     landing = [landing_frame(t, x) for x in events.ic_s]

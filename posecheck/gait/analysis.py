@@ -22,7 +22,7 @@ from posecheck.gait.slope import Slope, estimate_slope
 from posecheck.gait.steps import StepTable, cadence_spm, step_table
 from posecheck.landmarks import INDEX
 from posecheck.overlay import near_side
-from posecheck.sequence import PoseSequence
+from posecheck.sequence import PoseSequence, nearest_frames
 
 CAMERAS = ("static", "pan", None)
 
@@ -76,9 +76,8 @@ class GaitAnalysis:
         frames = self.view_frames_deg
         if frames is None or not len(ic_s) or not len(frames):
             return np.full(len(ic_s), self.view_off_side_deg)
-        t = self.forward.time_s
-        return np.array([frames[int(np.argmin(np.abs(t - x)))] if np.isfinite(x) else np.nan
-                         for x in ic_s], dtype=float)
+        nearest = nearest_frames(self.forward.time_s, ic_s)
+        return np.where(nearest >= 0, np.asarray(frames, dtype=float)[nearest], np.nan)
 
     def with_events(self, events: GaitEvents) -> GaitAnalysis:
         """A copy with other foot events (e.g. a synthetic clip's true ones), and the steps,

@@ -20,7 +20,7 @@ from scipy import stats
 from posecheck import landmarks as lm
 from posecheck.errors import PosecheckError
 from posecheck.gait.events import GaitEvents
-from posecheck.sequence import PoseSequence
+from posecheck.sequence import PoseSequence, nearest_frames
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,7 +85,7 @@ def stance_foot_points(seq: PoseSequence, events: GaitEvents, *,
             middle = (lo + hi) / 2
             if not seq.time_s[0] <= middle <= seq.time_s[-1]:
                 continue
-            frames = [int(np.argmin(np.abs(seq.time_s - middle)))]
+            frames = [int(nearest_frames(seq.time_s, middle))]
         window = stance_sole[frames]
         if np.isfinite(window).all(axis=1).any():
             points[k] = np.nanmedian(window, axis=0)

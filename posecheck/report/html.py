@@ -25,7 +25,6 @@ from types import ModuleType
 from typing import Protocol
 from urllib.parse import quote
 
-import numpy as np
 
 from posecheck import __version__
 from posecheck.checks.finding import Finding, Measure
@@ -34,6 +33,7 @@ from posecheck.checks.steps import collect_steps
 from posecheck.report.page import esc, number, page, seconds_label, verdict_badge
 from posecheck.report.signals import time_signals
 from posecheck.result import Analysis
+from posecheck.sequence import nearest_frames
 
 MB = 1024 * 1024
 
@@ -190,9 +190,7 @@ class _View:
         """The frame nearest a gait time (the gait clock is the video's over the slow motion
         factor, frame for frame)."""
         gait = self.analysis.gait
-        if gait is None or not math.isfinite(time_s) or not len(gait.forward.time_s):
-            return -1
-        return int(np.argmin(np.abs(gait.forward.time_s - time_s)))
+        return -1 if gait is None else int(nearest_frames(gait.forward.time_s, time_s))
 
 
 def _seek_button(view: _View, frame: int, label: str | None = None) -> str:
