@@ -43,6 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from posecheck.gait import analyze_gait  # noqa: E402
+from posecheck.kinematics import flexion_deg  # noqa: E402
 from posecheck.synth.truth import contact_truth, px_per_m  # noqa: E402
 from posecheck.validation import mocap  # noqa: E402
 
@@ -102,6 +103,23 @@ def force_plate_section(quick: bool) -> None:
                         sum(s.missed for s in scores), sum(s.extra for s in scores),
                         sum(s.wrong_foot for s in scores), sum(s.to_missed for s in scores))
                     print(_row(f"{fps:>5.0f} {trial.name[-3:]} {side:<5} {name}", merged, fps))
+    knee_around_contact(trials)
+
+
+def knee_around_contact(trials: list[mocap.Trial], *, offsets_ms: tuple[int, ...] = (
+        -67, -50, -33, -20, -10, 0, 10, 20, 33, 50)) -> None:
+    """The real runner's knee flexion (3D, from the marker joint centres) around its force-plate
+    contacts, median over contacts: how fast it changes where a foot strike's knee is read
+    (:func:`posecheck.checks.steps.knee_read_s` reads one frame before the detected contact)."""
+    print("\n== Force plate: knee flexion (deg, markers, median over contacts) around IC ==")
+    print(f"{'trial':<7} {'n':>3} " + " ".join(f"{o:>+5d}ms" for o in offsets_ms))
+    for trial in trials:
+        rows = []
+        for ic, foot in zip(trial.truth.ic_s, trial.truth.foot):
+            flexion = flexion_deg(*(trial.centres[f"{foot}_{n}"] for n in ("hip", "knee", "ankle")))
+            rows.append(np.interp(ic + np.asarray(offsets_ms) / 1000.0, trial.time_s, flexion))
+        median = np.median(rows, axis=0)
+        print(f"{trial.name[-3:]:<7} {len(rows):>3} " + " ".join(f"{v:7.1f}" for v in median))
 
 
 # ---- synthetic runner ------------------------------------------------------------------------
