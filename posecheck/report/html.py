@@ -25,7 +25,6 @@ from types import ModuleType
 from typing import Protocol
 from urllib.parse import quote
 
-
 from posecheck import __version__
 from posecheck.checks.finding import Finding, Measure
 from posecheck.checks.registry import CHECKS
