@@ -13,7 +13,8 @@ is re-encoded, in a temporary folder that is deleted afterwards, as:
 - ``compressed``: half the width and height, each frame through JPEG at quality 12 (blocks and
   smeared edges, as a clip sent through a messaging app arrives);
 - ``dusk``: underexposed (a third of the light, gamma 1.3), with sensor noise (sigma 6 levels)
-  and a 7 px horizontal motion blur (a phone's long shutter in poor light).
+  and a 7 px horizontal motion blur (a phone's long shutter in poor light); ``dim``, ``noisy``
+  and ``blurred``: each of the three alone.
 
 None moves the picture in time, so every copy is scored against its clip's hand labels with
 :func:`real_clips.score_clip`: the runner found, IC and TO within one frame, missed contacts,
@@ -25,6 +26,7 @@ cadence against the labelled one, the warnings. Nothing was tuned on these copie
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -108,7 +110,10 @@ def dusk(rgb: np.ndarray, time_s: float, light: float = 1 / 3, gamma: float = 1.
 
 VARIANTS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
     "mirror": mirror, "overlay": overlay, "pillarbox": pillarbox, "small": small,
-    "compressed": compressed, "dusk": dusk}
+    "compressed": compressed, "dusk": dusk,
+    "dim": functools.partial(dusk, noise=0.0, blur_px=1),
+    "noisy": functools.partial(dusk, light=1.0, gamma=1.0, blur_px=1),
+    "blurred": functools.partial(dusk, light=1.0, gamma=1.0, noise=0.0)}
 
 
 def _frames(path: Path) -> Iterator[tuple[np.ndarray, float, Fraction]]:
