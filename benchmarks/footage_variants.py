@@ -29,7 +29,7 @@ import argparse
 import functools
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -43,6 +43,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from real_clips import CLIPS, header, score_clip  # noqa: E402
 
 from posecheck.validation.labels import load_labels  # noqa: E402
+from posecheck.video import iter_frames, probe  # noqa: E402
 
 DEFAULT_CLIPS = ("treadmill-side-male", "riverside-follow-portrait", "treadmill-overstride-right")
 GREY = 90
@@ -116,21 +117,15 @@ VARIANTS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
     "blurred": functools.partial(dusk, light=1.0, gamma=1.0, noise=0.0)}
 
 
-def _frames(path: Path) -> Iterator[tuple[np.ndarray, float, Fraction]]:
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        rate = stream.average_rate or Fraction(30)
-        for frame in container.decode(stream):
-            yield frame.to_ndarray(format="rgb24"), float(frame.time or 0.0), rate
-
-
 def render(source: Path, target: Path, alter: Callable[[np.ndarray, float], np.ndarray]) -> None:
-    """``source`` re-encoded (H.264) with every frame passed through ``alter``, at the same
-    frame rate, so its frame ``i`` is the source's frame ``i``."""
+    """``source`` re-encoded (H.264) with every frame (upright, :func:`posecheck.video.iter_frames`)
+    passed through ``alter``, at the same frame rate, so its frame ``i`` is the source's frame
+    ``i``."""
+    rate = Fraction(probe(source).fps).limit_denominator(1001)
     with av.open(str(target), "w") as out:
         stream = None
-        for rgb, time_s, rate in _frames(source):
-            picture = np.ascontiguousarray(alter(rgb, time_s))
+        for frame in iter_frames(source):
+            picture = np.ascontiguousarray(alter(frame.rgb, frame.time_s))
             if stream is None:
                 stream = out.add_stream("libx264", rate=rate)
                 stream.height, stream.width = picture.shape[:2]
