@@ -117,7 +117,7 @@ def clip_truth(clip: SyntheticClip) -> dict[str, float]:
 
 def designed_verdicts(clip: SyntheticClip, slope_deg: float) -> dict[str, str]:
     """The checks on the clip's exact landmarks at its true events."""
-    seq = clip.exact_pose().replace(world_m=clip.landmarks_m)
+    seq = clip.exact_pose()
     gait = analyze_gait(seq, slope_deg=slope_deg, camera=clip.spec.camera,
                         height_m=clip.spec.height_m)
     gait = gait.with_events(true_gait_events(clip.events(), seq.fps))

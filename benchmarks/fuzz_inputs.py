@@ -121,7 +121,7 @@ def make_pose_seed(folder: Path):
     from posecheck.video import VideoInfo
 
     clip = _runner_clip(30.0, 2.0, 320, 180)
-    raw = clip.exact_pose().replace(world_m=clip.landmarks_m)
+    raw = clip.exact_pose()
     pose = clean(raw)
     npz = folder / "seed_pose.npz"
     pose.save(npz)

@@ -40,7 +40,7 @@ def _exact(preset: str, *, seconds: float = 3.0, fps: float = 60.0, **gait_overr
     params = preset_params(preset, **gait_overrides)
     clip = SyntheticClip(ClipSpec(gait=params, preset=preset, camera="pan", direction="rtl",
                                   fps=fps, seconds=seconds))
-    seq = clip.exact_pose().replace(world_m=clip.landmarks_m)
+    seq = clip.exact_pose()
     return seq, clip.truth_info()["metrics"], params, clip.events()
 
 
@@ -71,8 +71,12 @@ def _detail(finding: Finding, measure_id: str) -> Measure:
 #: measure id -> (truth key, tolerance). The checks read the 2D image of a perspective camera
 #: and estimate the CoM from landmarks; the truth is the 3D model (the CoM from its segments).
 #: The clips pan, up to 40 deg off side-on at their ends, which the checks undo
-#: (posecheck.gait.pan) for points in the runner's sagittal plane; an abducted arm lies out of
-#: it, so its swing, read in the image, keeps up to 2 deg of the oblique view.
+#: (posecheck.gait.pan) to first order for points in the runner's sagittal plane. Two readings
+#: keep some of the oblique view, step by step (measured on these clips): the foot strike angle
+#: turns by +/- 4 deg from one end to the other (heel and toe lie at different depths once the
+#: camera has turned; the clip's median of the near leg's landings is within 1.3 deg), and the
+#: swing of the near arm, abducted towards the camera and read in the image, by -4 to +8 deg
+#: (the clip's median up to 6.2 deg over, on the runner with the widest arms).
 TOLERANCES = {
     "lean_vs_slope_normal_deg": ("whole_body_lean_vs_slope_normal_deg", 1.0),
     "whole_body_lean_deg": ("whole_body_lean_deg", 1.0),
@@ -81,10 +85,10 @@ TOLERANCES = {
     "knee_flexion_ic_deg": ("knee_flexion_ic_deg", 1.5),
     "foot_landing_from_com_leg": ("foot_landing_from_com_leg", 0.03),
     "shank_angle_ic_deg": ("shank_angle_ic_deg", 2.5),
-    "foot_strike_angle_deg": ("foot_strike_angle_deg", 1.0),
+    "foot_strike_angle_deg": ("foot_strike_angle_deg", 1.5),
     "shoulder_abduction_deg": ("shoulder_abduction_deg", 0.5),
     "elbow_angle_sagittal_deg": ("elbow_angle_sagittal_deg", 3.0),
-    "arm_swing_range_deg": ("arm_swing_range_deg", 2.0),
+    "arm_swing_range_deg": ("arm_swing_range_deg", 7.0),
     "cadence_spm": ("cadence_spm", 0.5),
     "step_time_s": ("step_time_s", 0.002),
     "contact_time_s": ("contact_time_s", 0.002),
@@ -277,26 +281,37 @@ def _landing_at_true_events(seq, events) -> tuple[Finding, object]:
 
 
 def test_the_landing_is_judged_on_the_leg_that_lands_further_ahead():
-    """Both legs of the synthetic runner land 0.28 leg lengths ahead of the CoM: the near leg is
-    judged and the far one reported. Moved 0.2 leg lengths forward (ankle, heel and toe, every
-    frame), the far foot over-strides: it is judged, by its own value. The CoM moves with the
-    foot's and shank's share of the body (about 3% of the shift), so the near leg reads 0.01-0.02
-    closer; the tolerances name that."""
+    """Both legs of the synthetic runner land 0.28 leg lengths ahead of the CoM (the two read
+    within 0.01 of each other, either a hair ahead). With the far foot moved 0.05 leg lengths
+    back (ankle, heel and toe, every frame) it lands behind the near one: the near leg is
+    judged and the far one reported. Moved 0.2 leg lengths forward instead, the far foot
+    over-strides: it is judged, by its own value. The CoM moves with the foot's and shank's
+    share of the body (about 3% of the shift), so the near leg reads 0.01-0.02 closer; the
+    tolerances name that."""
     seq, truth, _, events = _exact("level-good")
     expected = truth["foot_landing_from_com_leg"]
     landing, gait = _landing_at_true_events(seq, events)
-    assert "(near)" in landing.reason and landing.verdict == "good"
+    assert landing.verdict == "good"
+    other = "near" if "(far)" in landing.reason else "far"  # the leg not judged
     assert landing.value == pytest.approx(expected, abs=0.03)
-    assert _detail(landing, "foot_landing_from_com_far_leg").value == pytest.approx(expected,
-                                                                                 abs=0.03)
+    assert _detail(landing, f"foot_landing_from_com_{other}_leg").value == pytest.approx(
+        expected, abs=0.03)
     near_side = {str(side) for side in gait.near}
     assert len(near_side) == 1
     far = ({"left", "right"} - near_side).pop()
-    keypoints = seq.keypoints_px.copy()
-    shift_px = 0.2 * leg_length_px(seq)
-    for point in ("ankle", "heel", "foot_index"):
-        keypoints[:, INDEX[f"{far}_{point}"], 0] -= shift_px  # runs right to left: forward -x
-    reaching, _ = _landing_at_true_events(seq.replace(keypoints_px=keypoints), events)
+
+    def far_foot_forward(legs: float):
+        keypoints = seq.keypoints_px.copy()
+        for point in ("ankle", "heel", "foot_index"):  # runs right to left: forward is -x
+            keypoints[:, INDEX[f"{far}_{point}"], 0] -= legs * leg_length_px(seq)
+        return _landing_at_true_events(seq.replace(keypoints_px=keypoints), events)[0]
+
+    behind = far_foot_forward(-0.05)
+    assert "(near)" in behind.reason and behind.verdict == "good"
+    assert behind.value == pytest.approx(expected, abs=0.03)
+    assert _detail(behind, "foot_landing_from_com_far_leg").value == pytest.approx(
+        expected - 0.05, abs=0.03)
+    reaching = far_foot_forward(0.2)
     assert f"{far} (far)" in reaching.reason and reaching.verdict == "fix"
     assert reaching.value == pytest.approx(expected + 0.2, abs=0.04)
     assert _detail(reaching, "foot_landing_from_com_near_leg").value == pytest.approx(

@@ -51,7 +51,7 @@ def _runner(fps: float) -> PoseSequence:
     clip = SyntheticClip(ClipSpec(gait=preset_params("level-good"), preset="level-good",
                                   camera="pan", direction="rtl", fps=fps, seconds=3.0,
                                   width=FRAME[0], height=FRAME[1]))
-    return clip.exact_pose().replace(world_m=clip.landmarks_m)
+    return clip.exact_pose()
 
 
 def _analyse(seq: PoseSequence, **options):

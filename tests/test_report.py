@@ -44,7 +44,7 @@ def _analysis(preset: str = "downhill-braking", *, video_name: str = EVIL_VIDEO)
     params = preset_params(preset)
     clip = SyntheticClip(ClipSpec(gait=params, preset=preset, camera="pan", direction="rtl",
                                   fps=60.0, seconds=2.0, width=640, height=360))
-    pose = clip.exact_pose().replace(world_m=clip.landmarks_m)
+    pose = clip.exact_pose()
     options = AnalysisOptions(slope_deg=params.slope_deg)
     gait = analyze_gait(pose, **options.gait_kwargs())
     findings = run_checks(gait)

@@ -12,6 +12,7 @@ from posecheck.cli import main
 from posecheck.errors import PosecheckError
 from posecheck.kinematics import angle_deg
 from posecheck.landmarks import INDEX
+from posecheck.overlay import near_side
 from posecheck.synth.body import Body
 from posecheck.synth.camera import Camera
 from posecheck.synth.clip import ClipSpec, SyntheticClip
@@ -187,6 +188,12 @@ def test_runner_moves_the_way_asked(direction):
     assert clip.truth_info()["near_side"] == near
     # the near side is nearer the camera
     assert np.all(clip.landmarks_m[:, INDEX[f"{near}_hip"], 2] > 0)
+    # and the exact pose's world landmarks say so as MediaPipe's do (hip-centred, smaller z)
+    world = clip.exact_pose().world_m
+    far = "left" if near == "right" else "right"
+    assert np.all(world[:, INDEX[f"{near}_hip"], 2] < world[:, INDEX[f"{far}_hip"], 2])
+    assert np.allclose(world[:, [INDEX["left_hip"], INDEX["right_hip"]]].mean(axis=1), 0.0)
+    assert set(near_side(clip.exact_pose())) == {near}
 
 
 def test_same_seed_same_frames_and_truth():

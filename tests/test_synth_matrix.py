@@ -105,7 +105,7 @@ def test_preset_clips_get_their_designed_verdicts_from_exact_landmarks():
     designed to get. What video loses against this is benchmarks/checks_accuracy.py's to say."""
     for spec in preset_matrix(1):
         clip = SyntheticClip(spec)
-        seq = clip.exact_pose().replace(world_m=clip.landmarks_m)
+        seq = clip.exact_pose()
         gait = analyze_gait(seq, slope_deg=spec.gait.slope_deg, camera=spec.camera,
                             height_m=spec.height_m)
         gait = gait.with_events(true_gait_events(clip.events(), seq.fps))

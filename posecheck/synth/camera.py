@@ -25,6 +25,8 @@ import dataclasses
 
 import numpy as np
 
+from posecheck.landmarks import INDEX
+
 
 # A static camera keeps the whole clip's vertical range within this fraction of the frame height:
 # the figure range already has 5 cm margins, and 5 % of the frame either side keeps hands and
@@ -62,6 +64,22 @@ class Camera:
         d = np.asarray(points_m, dtype=float) - self.position_m
         return d[..., 0] * np.sin(self.yaw_rad) - d[..., 2] * np.cos(self.yaw_rad)
 
+
+
+def world_in_camera_axes(landmarks_m: np.ndarray, yaw_rad: np.ndarray, direction: int
+                         ) -> np.ndarray:
+    """(n, 33, 3) world landmarks (n, 33, 3) as MediaPipe gives its world landmarks: metres
+    about the hip midpoint, in each frame's camera axes (yaw ``yaw_rad`` (n,), ``direction``
+    +1 left-to-right, -1 right-to-left): x to the image's right, y down, z away from the
+    camera, so the near side has the smaller z."""
+    hips = [INDEX["left_hip"], INDEX["right_hip"]]
+    v = np.asarray(landmarks_m, dtype=float)
+    v = v - v[:, hips].mean(axis=1, keepdims=True)
+    yaw = np.asarray(yaw_rad, dtype=float)[:, None]
+    c, s = np.cos(yaw), np.sin(yaw)
+    across = v[..., 0] * c + v[..., 2] * s
+    depth = v[..., 0] * s - v[..., 2] * c
+    return np.stack([direction * across, -v[..., 1], depth], axis=-1)
 
 def frame_cameras(pelvis_xy: np.ndarray, figure_y: np.ndarray, *, width: int, height: int,
                   direction: int, pan: bool, distance_m: float, fill: float) -> list[Camera]:

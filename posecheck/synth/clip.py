@@ -13,7 +13,8 @@ from posecheck.errors import PosecheckError
 from posecheck.landmarks import INDEX
 from posecheck.sequence import PoseSequence
 from posecheck.synth.body import Body
-from posecheck.synth.camera import VIEWS, Camera, frame_cameras, frontal_camera
+from posecheck.synth.camera import (VIEWS, Camera, frame_cameras, frontal_camera,
+                                    world_in_camera_axes)
 from posecheck.synth.gait import Gait, GaitParams, Pose
 from posecheck.synth.render import Appearance, Renderer, SceneStyle
 from posecheck.synth.timing import StepTiming
@@ -193,12 +194,21 @@ class SyntheticClip:
         return clip_steps(self.gait, self._t0 + self.time_s, self.timing)
 
     def exact_pose(self) -> PoseSequence:
-        """The clip's exact image landmarks as a PoseSequence (every landmark fully visible):
-        the input that tests a later stage without the pose model's error."""
+        """The clip's exact image landmarks as a PoseSequence (every landmark fully visible),
+        with its world landmarks as MediaPipe gives them (:meth:`world_landmarks_m`): the input
+        that tests a later stage without the pose model's error."""
         n = len(self.time_s)
         seq = PoseSequence.empty(self.time_s, fps=self.spec.fps,
                                  frame_size=(self.spec.width, self.spec.height))
-        return seq.replace(keypoints_px=self.landmarks_px, visibility=np.ones((n, 33)))
+        return seq.replace(keypoints_px=self.landmarks_px, visibility=np.ones((n, 33)),
+                           world_m=self.world_landmarks_m())
+
+    def world_landmarks_m(self) -> np.ndarray:
+        """(n, 33, 3) the landmarks in metres about the hip midpoint, in each frame's camera
+        axes as MediaPipe's world landmarks are (x image right, y down, z away from the camera),
+        so that whatever reads depth from them (the near side) reads it as from the model."""
+        return world_in_camera_axes(self.landmarks_m, np.array([c.yaw_rad for c in self.cameras]),
+                                    self.cameras[0].direction)
 
     def runner_height_fraction(self) -> float:
         """Median over frames of the runner's standing height in the image / the frame height.

@@ -56,6 +56,7 @@ from posecheck.errors import PosecheckError
 from posecheck.gait.events import GaitEvents
 from posecheck.kinematics import angle_deg
 from posecheck.landmarks import INDEX
+from posecheck.synth.camera import world_in_camera_axes
 from posecheck.synth.gait import SIDES, Gait, angle_from_down, angle_from_up
 from posecheck.synth.timing import StepTiming
 from posecheck.validation.mocap import ContactTruth
@@ -120,6 +121,13 @@ class Truth:
     @property
     def events(self) -> dict[str, dict[str, list[dict[str, float]]]]:
         return self.info["events"]
+
+    def world_landmarks_m(self) -> np.ndarray:
+        """(n, 33, 3) ``landmarks_m`` as MediaPipe gives its world landmarks (metres about the
+        hip midpoint, x image right, y down, z away from the camera):
+        :func:`posecheck.synth.camera.world_in_camera_axes`."""
+        return world_in_camera_axes(self.landmarks_m, np.radians(self.arrays["camera_yaw_deg"]),
+                                    1 if self.info["direction"] == "ltr" else -1)
 
     def event_times(self, side: str, kind: str) -> np.ndarray:
         """Exact times (s) of ``kind`` ("initial_contact" / "toe_off") of one foot."""

@@ -41,7 +41,7 @@ def analysis_from_truth(name: str, *, slope_deg: float | None, camera: str | Non
     seq = PoseSequence.empty(truth.time_s[:n], fps=info.fps,
                              frame_size=(info.width, info.height)).replace(
         keypoints_px=truth.landmarks_px[:n], visibility=np.ones((n, 33)),
-        world_m=truth.landmarks_m[:n])
+        world_m=truth.world_landmarks_m()[:n])
     options = AnalysisOptions(slope_deg=slope_deg, camera=camera, write_video=False)
     gait = analyze_gait(seq, **options.gait_kwargs())
     return Analysis(video=clip, info=info, options=options, raw=seq, pose=seq, person_id=0,
