@@ -13,6 +13,7 @@ from posecheck.gait.com import CentreOfMass, centre_of_mass
 from posecheck.gait.direction import Direction, detect_direction, mirror_to_forward
 from posecheck.gait.events import GaitEvents, detect_events
 from posecheck.gait.pan import PanView, pan_view, side_on
+from posecheck.gait.parallax import estimate_parallax, flatten
 from posecheck.gait.plausibility import (StepCheck, cadence_cross_check, check_steps,
                                          rhythm_cadence_spm, view_off_side_deg,
                                          view_off_side_frames_deg)
@@ -87,17 +88,28 @@ class GaitAnalysis:
 
     def seen_side_on(self) -> GaitAnalysis:
         """A copy whose positions (``forward``, ``com``, and the scale read from them) are as
-        seen side-on from the closest point when a turning camera saw the runner obliquely
-        (:func:`posecheck.gait.pan.side_on`); this analysis itself when it did not. What the
-        checks measure; drawings on the video keep the picture's own positions."""
-        if self.pan is None or not self.pan.applied:
+        seen side-on with both sides of the body at one depth: a static camera's parallax
+        between the near and the far side undone where the runner crosses the picture
+        (:mod:`posecheck.gait.parallax`), then, when a turning camera saw the runner
+        obliquely, as seen from the closest point (:func:`posecheck.gait.pan.side_on`); this
+        analysis itself when neither applies. What the checks measure; drawings on the video
+        keep the picture's own positions."""
+        parallax = estimate_parallax(self.forward, self.near)
+        panned = self.pan is not None and self.pan.applied
+        if not parallax.applied and not panned:
             return self
-        kp = self.forward.keypoints_px
-        pivot = kin.hip_mid(kp)
-        forward = self.forward.replace(keypoints_px=side_on(kp, pivot, self.pan))
-        com = dataclasses.replace(
-            self.com, com_px=side_on(self.com.com_px, pivot, self.pan),
-            segments_px=side_on(self.com.segments_px, pivot, self.pan))
+        forward, com = self.forward, self.com
+        if parallax.applied:
+            forward = forward.replace(keypoints_px=flatten(
+                forward.keypoints_px, self.near, parallax, forward.frame_size))
+            com = centre_of_mass(forward, sex=com.sex)
+        if panned:
+            kp = forward.keypoints_px
+            pivot = kin.hip_mid(kp)
+            forward = forward.replace(keypoints_px=side_on(kp, pivot, self.pan))
+            com = dataclasses.replace(
+                com, com_px=side_on(com.com_px, pivot, self.pan),
+                segments_px=side_on(com.segments_px, pivot, self.pan))
         height = self.scale.height_m if math.isfinite(self.scale.height_m) else None
         return dataclasses.replace(self, forward=forward, com=com,
                                    scale=estimate_scale(forward, height_m=height))

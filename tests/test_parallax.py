@@ -1,0 +1,87 @@
+"""The parallax between the runner's near and far side (posecheck.gait.parallax), from known
+geometry: a synthetic runner crossing a tripod's picture, whose camera distance and body widths
+are exact."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from posecheck import kinematics as kin
+from posecheck.gait.analysis import analyze_gait
+from posecheck.gait.parallax import Parallax, estimate_parallax, flatten
+from posecheck.landmarks import INDEX
+from posecheck.synth.clip import ClipSpec, SyntheticClip
+from posecheck.synth.presets import preset_params
+
+
+def _clip(camera: str, direction: str = "ltr") -> SyntheticClip:
+    return SyntheticClip(ClipSpec(gait=preset_params("downhill-good"), preset="downhill-good",
+                                  camera=camera, direction=direction, fps=30.0, seconds=2.5))
+
+
+def _half_width_over_depth(clip: SyntheticClip, girdle: str) -> float:
+    """The true ``w / z``: half the girdle's width over the depth of its midpoint (median)."""
+    left = clip.landmarks_m[:, INDEX[f"left_{girdle}"]]
+    right = clip.landmarks_m[:, INDEX[f"right_{girdle}"]]
+    depth = np.array([c.depth(p) for c, p in zip(clip.cameras, (left + right) / 2)])
+    return float(np.median(np.abs(left[:, 2] - right[:, 2]) / 2 / depth))
+
+
+def _trunk_deg(gait) -> np.ndarray:
+    girdles = kin.near_side_girdles(gait.forward.keypoints_px, gait.near)
+    return kin.tilt_from_vertical_deg(kin.hip_mid(girdles), kin.shoulder_mid(girdles))
+
+
+@pytest.mark.parametrize("direction", ["ltr", "rtl"])
+def test_a_tripods_parallax_is_measured_and_undone(direction):
+    clip = _clip("static", direction)
+    gait = analyze_gait(clip.exact_pose(), slope_deg=clip.spec.gait.slope_deg, camera="static")
+    parallax = estimate_parallax(gait.forward, gait.near)
+    assert parallax.applied
+    for girdle in ("hip", "shoulder"):  # b = 2 w / z
+        assert parallax.b[girdle] == pytest.approx(2 * _half_width_over_depth(clip, girdle),
+                                                   rel=0.05)
+    true_trunk = clip.truth_info()["metrics"]["trunk_angle_deg"]
+    seen = _trunk_deg(gait)
+    assert np.ptp(seen) > 8.0  # near hip to near shoulder turns as the runner crosses
+    flat = _trunk_deg(gait.seen_side_on())
+    assert np.abs(flat - true_trunk).max() < 0.3
+    # the far side is moved outwards, the near side inwards, about the picture's centre
+    kp, moved = gait.forward.keypoints_px, gait.seen_side_on().forward.keypoints_px
+    near, far = str(gait.near[0]), "left" if str(gait.near[0]) == "right" else "right"
+    centre = gait.forward.frame_size[0] / 2
+    out = np.abs(moved[:, :, 0] - centre) - np.abs(kp[:, :, 0] - centre)
+    assert (out[:, INDEX[f"{near}_ankle"]] <= 1e-9).all()
+    assert (out[:, INDEX[f"{far}_ankle"]] >= -1e-9).all()
+    assert np.array_equal(moved[:, INDEX["nose"]], kp[:, INDEX["nose"]])
+
+
+def test_a_camera_that_follows_the_runner_is_left_as_seen():
+    clip = _clip("pan")
+    gait = analyze_gait(clip.exact_pose(), slope_deg=clip.spec.gait.slope_deg, camera="pan")
+    parallax = estimate_parallax(gait.forward, gait.near)
+    assert not parallax.applied and "crosses" in parallax.note
+
+
+def test_flatten_scales_each_side_about_the_centre():
+    keypoints = np.full((2, 33, 2), np.nan)
+    centre = np.array([640.0, 360.0])
+    b = {"hip": 0.04, "shoulder": 0.08}
+    offset = np.array([300.0, -100.0])
+    for side, toward in (("right", 1.0), ("left", -1.0)):  # right is near: magnified
+        for name, girdle in (("ankle", "hip"), ("wrist", "shoulder")):
+            keypoints[:, INDEX[f"{side}_{name}"]] = centre + offset * (1 + toward * b[girdle] / 2)
+    keypoints[:, INDEX["nose"]] = centre + offset
+    flat = flatten(keypoints, np.array(["right", "right"]), Parallax(b, True), (1280, 720))
+    for side in ("left", "right"):
+        for name, girdle in (("ankle", "hip"), ("wrist", "shoulder")):
+            expected = centre + offset * (1 + (1 if side == "right" else -1) * b[girdle] / 2) \
+                * (1 + (-1 if side == "right" else 1) * b[girdle] / 2)
+            assert flat[:, INDEX[f"{side}_{name}"]] == pytest.approx(np.tile(expected, (2, 1)))
+    assert np.array_equal(flat[:, INDEX["nose"]], keypoints[:, INDEX["nose"]])
+    unknown = flatten(keypoints, np.array(["unknown", "unknown"]), Parallax(b, True), (1280, 720))
+    assert np.array_equal(unknown, keypoints, equal_nan=True)
+    assert np.array_equal(flatten(keypoints, np.array(["right", "right"]),
+                                  Parallax.none("not seen"), (1280, 720)), keypoints,
+                          equal_nan=True)
