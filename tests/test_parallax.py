@@ -85,3 +85,16 @@ def test_flatten_scales_each_side_about_the_centre():
     assert np.array_equal(flatten(keypoints, np.array(["right", "right"]),
                                   Parallax.none("not seen"), (1280, 720)), keypoints,
                           equal_nan=True)
+
+
+def test_girdles_that_disagree_leave_the_picture_as_seen():
+    """The hips cannot show more parallax than the wider shoulders: separations that say so
+    follow something else (here the far shoulder swapped with the near one), and nothing is
+    moved."""
+    clip = _clip("static")
+    gait = analyze_gait(clip.exact_pose(), slope_deg=clip.spec.gait.slope_deg, camera="static")
+    keypoints = gait.forward.keypoints_px.copy()
+    left, right = INDEX["left_shoulder"], INDEX["right_shoulder"]
+    keypoints[:, [left, right]] = keypoints[:, [right, left]]
+    parallax = estimate_parallax(gait.forward.replace(keypoints_px=keypoints), gait.near)
+    assert not parallax.applied and "more parallax" in parallax.note

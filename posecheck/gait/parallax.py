@@ -62,14 +62,18 @@ class Parallax:
 def estimate_parallax(seq: PoseSequence, near: np.ndarray, *,
                       min_span: float = 0.25,  # of the picture's width: a quarter of it crossed
                       min_frames: int = 10,    # a third of a second at 30 fps
-                      max_b: float = 0.2,      # w / z = 0.1: shoulders 0.2 m apart at 1 m
+                      max_b: tuple[float, float] = (0.1, 0.2),  # hips, shoulders (docstring)
                       ) -> Parallax:
     """Fit each girdle's near-minus-far separation (px, along x) against the girdle's distance
     from the picture's centre, over the frames where ``near`` (n,) names the side facing the
     camera and both ends are seen. Not applied when the girdle midpoints span less than
     ``min_span`` of the picture's width (the runner stays near one place: the line's slope is
-    then unknown, and the effect has nowhere to vary), over fewer than ``min_frames`` frames.
-    ``b`` is clipped to [0, ``max_b``]: the near end never shows closer to the centre."""
+    then unknown, and the effect has nowhere to vary), over fewer than ``min_frames`` frames,
+    or when the hips show more parallax than the shoulders (the wider girdle shows the more:
+    the separations then follow something else, such as a runner turning towards the camera).
+    ``b`` is clipped to [0, ``max_b``]: the near end never shows closer to the centre, and no
+    runner whose whole body is in the picture stands nearer than about 2 m (``b = 2 w / z``:
+    hip joints 0.1 m and shoulder joints 0.2 m from the middle)."""
     width = seq.frame_size[0]
     if not width:
         return Parallax.none("the picture's size is unknown")
@@ -77,7 +81,7 @@ def estimate_parallax(seq: PoseSequence, near: np.ndarray, *,
     near = np.asarray(near)
     sign = np.where(near == "right", 1.0, np.where(near == "left", -1.0, np.nan))
     b = {}
-    for girdle in ("hip", "shoulder"):
+    for girdle, largest in zip(("hip", "shoulder"), max_b):
         left = seq.keypoints_px[:, INDEX[f"left_{girdle}"], 0]
         right = seq.keypoints_px[:, INDEX[f"right_{girdle}"], 0]
         offset = (left + right) / 2.0 - centre_x
@@ -89,7 +93,10 @@ def estimate_parallax(seq: PoseSequence, near: np.ndarray, *,
         if span < min_span * width:
             return Parallax.none(f"the runner crosses {span / width:.0%} of the picture's "
                                  f"width (under {min_span:.0%})")
-        b[girdle] = float(np.clip(_robust_slope(offset[good], separation[good]), 0.0, max_b))
+        b[girdle] = float(np.clip(_robust_slope(offset[good], separation[good]), 0.0, largest))
+    if b["hip"] > b["shoulder"]:
+        return Parallax.none(f"the hips show more parallax ({b['hip']:.3f}) than the shoulders "
+                             f"({b['shoulder']:.3f})")
     return Parallax(b, True, f"near side {b['hip'] / 2:.1%} (hips) and "
                              f"{b['shoulder'] / 2:.1%} (shoulders) larger, undone")
 
