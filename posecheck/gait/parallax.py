@@ -4,16 +4,15 @@ In a side view the near side of the body is closer to the camera than the far si
 the width between the hip joints (0.15-0.2 m) at the hips and legs and between the shoulder
 joints (0.3-0.4 m) at the shoulders and arms. A pinhole camera magnifies what is closer about
 the picture's centre: a point ``w`` nearer than the body's mid-plane, at depth ``z``, shows at
-``c + (x - c) z / (z - w)`` where the mid-plane would show it at ``x``. Where the runner is
-near the centre of the picture (a camera that follows, a treadmill filmed head-on to the
-belt's side) that moves nothing; where the runner crosses the picture of a static camera it
-moves the near side outwards and the far side inwards by up to a few per cent of the distance
-from the centre, so any line from one side to the other, or from a girdle to another of a
-different width, turns as the runner crosses. On the synthetic tripod clips (the exact
-landmarks, true trunk angle 7.7 deg) the trunk read from the near hip to the near shoulder
-went from 1.6 deg at the left edge of the picture to 13.8 at the right, the lower body (stance
-ankle to hip) swung by as much from step to step, and the near arm's swing range read 44 to 52
-deg against a true 45; a clip's median keeps what is left of that over its few steps.
+``c + (x - c) z / (z - w)`` where the mid-plane would show it at ``x``. Where the runner stays
+near the centre of the picture (a camera that follows, a treadmill) that moves nothing; where
+the runner crosses the picture of a static camera it moves the near side outwards and the far
+side inwards by up to a few per cent of the distance from the centre, so any line from one side
+to the other, or from a girdle to another of a different width, turns as the runner crosses.
+On the exact landmarks of a synthetic tripod clip (true trunk angle 15.8 deg) the trunk read
+from the near hip to the near shoulder went from 10.0 deg at the left of the picture to 21.4
+at the right; from video, per step, from 8.8 deg too upright to 5.0 too far forward; a clip's
+median keeps what is left of that over its few steps.
 
 Each girdle shows the size of the effect: its near end lies further from the centre than its
 far end by ``b (x - c)``, with ``b = 2 w / z`` (to first order), on top of whatever the body's

@@ -65,7 +65,6 @@ class Camera:
         return d[..., 0] * np.sin(self.yaw_rad) - d[..., 2] * np.cos(self.yaw_rad)
 
 
-
 def world_in_camera_axes(landmarks_m: np.ndarray, yaw_rad: np.ndarray, direction: int
                          ) -> np.ndarray:
     """(n, 33, 3) world landmarks (n, 33, 3) as MediaPipe gives its world landmarks: metres
@@ -80,6 +79,7 @@ def world_in_camera_axes(landmarks_m: np.ndarray, yaw_rad: np.ndarray, direction
     across = v[..., 0] * c + v[..., 2] * s
     depth = v[..., 0] * s - v[..., 2] * c
     return np.stack([direction * across, -v[..., 1], depth], axis=-1)
+
 
 def frame_cameras(pelvis_xy: np.ndarray, figure_y: np.ndarray, *, width: int, height: int,
                   direction: int, pan: bool, distance_m: float, fill: float) -> list[Camera]:
