@@ -514,9 +514,11 @@ def test_drawn_angles_are_the_ones_written(downhill):
     """The lines drawn at a strike make the angles its labels give: the labels are the checks'
     per-step values (read at the event's exact time, or from a line fitted over the stance), the
     lines are the pose at the nearest frame, so they agree within the motion of half a frame.
-    The clip pans: the lines are drawn where the picture shows the body, seen obliquely towards
-    the ends of the pan, and the values are as seen side-on (posecheck.gait.pan), so the lines'
-    angles are compared once their horizontal extent is stretched by the same 1 / cos(yaw)."""
+    The clip pans: the lines are drawn where the picture shows the body (the lines across it,
+    lean and trunk, between both sides brought to the body's mid-plane, as the checks read
+    them), seen obliquely towards the ends of the pan, and the values are as seen side-on
+    (posecheck.gait.pan), so the lines' angles are compared once their horizontal extent is
+    stretched by the same 1 / cos(yaw)."""
     analysis, strikes = downhill
     knee = _per_step(analysis, "knee", "knee_flexion_ic_deg")
     lean = _per_step(analysis, "lean", "whole_body_lean_deg")

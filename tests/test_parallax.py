@@ -9,7 +9,8 @@ import pytest
 
 from posecheck import kinematics as kin
 from posecheck.gait.analysis import analyze_gait
-from posecheck.gait.parallax import Parallax, estimate_parallax, flatten
+from posecheck.gait.parallax import (Parallax, estimate_parallax, estimate_turned_sides,
+                                     flatten, turn_regressor)
 from posecheck.landmarks import INDEX
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
@@ -57,11 +58,32 @@ def test_a_tripods_parallax_is_measured_and_undone(direction):
     assert np.array_equal(moved[:, INDEX["nose"]], kp[:, INDEX["nose"]])
 
 
-def test_a_camera_that_follows_the_runner_is_left_as_seen():
-    clip = _clip("pan")
+@pytest.mark.parametrize("direction", ["ltr", "rtl"])
+def test_a_turning_cameras_view_of_the_two_sides_is_undone(direction):
+    """A camera that turns to follow the runner has no parallax to undo (the runner stays in
+    the middle of the picture), but sees the sides apart: up to 34 deg off side-on here, the
+    near hip to near shoulder line turns by 11 deg over the clip; seen side-on it is the true
+    trunk angle in every frame."""
+    clip = _clip("pan", direction)
     gait = analyze_gait(clip.exact_pose(), slope_deg=clip.spec.gait.slope_deg, camera="pan")
     parallax = estimate_parallax(gait.forward, gait.near)
     assert not parallax.applied and "crosses" in parallax.note
+    assert gait.pan.applied and gait.pan.max_yaw_deg > 30
+    turn = turn_regressor(gait.forward.time_s, gait.pan.cos_yaw)
+    sides = estimate_turned_sides(gait.forward, gait.near, turn)
+    assert sides.applied and 0 < abs(sides.k["hip"]) < abs(sides.k["shoulder"])
+    true_trunk = clip.truth_info()["metrics"]["trunk_angle_deg"]
+    assert np.ptp(_trunk_deg(gait)) > 10.0
+    assert np.abs(_trunk_deg(gait.seen_side_on()) - true_trunk).max() < 1.0
+
+
+def test_the_turn_changes_sign_at_the_closest_approach():
+    time_s = np.linspace(0.0, 2.0, 9)
+    cos_yaw = np.cos(np.radians([40, 30, 20, 10, 0, 10, 20, 30, 40]))
+    turn = turn_regressor(time_s, cos_yaw)
+    expected = np.sin(np.radians([-40, -30, -20, -10, 0, 10, 20, 30, 40])) * cos_yaw
+    assert turn == pytest.approx(expected)
+    assert turn_regressor(np.array([]), np.array([])).shape == (0,)
 
 
 def test_flatten_scales_each_side_about_the_centre():

@@ -286,6 +286,8 @@ def strikes_from_analysis(analysis: Analysis) -> tuple[Strike, ...]:
         "cadence": _detail(by_id.get("cadence"), "cadence_spm", k),
     }
     pose, com = analysis.pose, gait.com_image_px
+    mid_plane = gait.on_mid_plane()  # the lines across the body, as the checks measure them
+    across, across_com = mid_plane.keypoints_image_px, mid_plane.com_image_px
     slope = gait.slope.deg
     ground = slope + analysis.options.camera_roll_deg if math.isfinite(slope) else math.nan
     out = []
@@ -294,8 +296,8 @@ def strikes_from_analysis(analysis: Analysis) -> tuple[Strike, ...]:
         ic, mid = int(steps.ic_frame[j]), int(steps.mid_frame[j])
         arm_side = foot if steps.near[j] else ("left" if foot == "right" else "right")
         contact = _contact(pose.keypoints_px, com, ic, foot, arm_side, j, values, verdicts)
-        stance = (_stance(pose.keypoints_px, com, gait.near, mid, foot, j, values, verdicts)
-                  if mid >= 0 else None)
+        stance = (_stance(pose.keypoints_px, across, across_com, gait.near, mid, foot, j,
+                          values, verdicts) if mid >= 0 else None)
         readings = tuple(Reading(c, FORMATS[c](values[c][j]), verdicts[c]["step"][j])
                          for c in CHECK_IDS)
         time_s = float(pose.time_s[ic]) if 0 <= ic < pose.n_frames else math.nan
@@ -324,13 +326,18 @@ def _contact(keypoints: np.ndarray, com: np.ndarray, frame: int, foot: str, arm_
         arm_verdict=verdicts["arms"]["step"][j], body_min_px=low, body_max_px=high)
 
 
-def _stance(keypoints: np.ndarray, com: np.ndarray, near: np.ndarray, frame: int, foot: str,
-            j: int, values: dict, verdicts: dict) -> StanceMarks:
+def _stance(keypoints: np.ndarray, across: np.ndarray, com: np.ndarray, near: np.ndarray,
+            frame: int, foot: str, j: int, values: dict, verdicts: dict) -> StanceMarks:
+    """The marks at mid-stance: the foot and ankle where the picture shows them
+    (``keypoints``); the lean and trunk lines between the points the lean check reads, both
+    sides of the body on its mid-plane (``across``, ``com``:
+    :meth:`~posecheck.gait.analysis.GaitAnalysis.on_mid_plane`), so that they make its
+    angles."""
     lean = verdicts["lean"]
     hip = shoulder = contact = NO_POINT
-    if 0 <= frame < len(keypoints):
-        contact = tuple(float(v) for v in kin.midfoot(keypoints[frame], foot))
-        girdles = kin.near_side_girdles(keypoints[frame:frame + 1], near[frame:frame + 1])
+    if 0 <= frame < len(across):
+        contact = tuple(float(v) for v in kin.midfoot(across[frame], foot))
+        girdles = kin.near_side_girdles(across[frame:frame + 1], near[frame:frame + 1])
         hip = tuple(float(v) for v in kin.hip_mid(girdles)[0])
         shoulder = tuple(float(v) for v in kin.shoulder_mid(girdles)[0])
     low, high = _body_box(keypoints, frame)

@@ -9,9 +9,9 @@ Measures, per step at mid-stance (halfway between initial contact and toe-off):
 - trunk angle (hip midpoint to shoulder midpoint against vertical), lower-body angle (stance
   ankle to hip midpoint) and waist bend (trunk minus lower body). Each girdle's midpoint is read
   at its near end (:func:`posecheck.kinematics.near_side_girdles`): in a side view the two ends
-  lie on one line of sight, and the hidden far end is the pose model's worst guess. On a static
-  camera the near side is first brought to the far side's depth
-  (:mod:`posecheck.gait.parallax`), or the near ends' lines would turn as the runner crosses.
+  lie on one line of sight, and the hidden far end is the pose model's worst guess. The near
+  side is first brought to the body's mid-plane (:mod:`posecheck.gait.parallax`), or the near
+  ends' lines would turn as the runner crosses a static camera's picture or a pan turns.
 
 The lean turns steadily through stance as the body passes over the foot (by about the running
 speed over the leg: 4-7 deg per frame at 30 fps), so a single frame is as noisy as the

@@ -13,7 +13,8 @@ from posecheck.gait.com import CentreOfMass, centre_of_mass
 from posecheck.gait.direction import Direction, detect_direction, mirror_to_forward
 from posecheck.gait.events import GaitEvents, detect_events
 from posecheck.gait.pan import PanView, pan_view, side_on
-from posecheck.gait.parallax import estimate_parallax, flatten
+from posecheck.gait.parallax import (TurnedSides, estimate_parallax, estimate_turned_sides,
+                                     flatten, turn_regressor, unturn)
 from posecheck.gait.plausibility import (StepCheck, cadence_cross_check, check_steps,
                                          rhythm_cadence_spm, view_off_side_deg,
                                          view_off_side_frames_deg)
@@ -86,33 +87,59 @@ class GaitAnalysis:
         return dataclasses.replace(self, **_from_events(events, self.rhythm_cadence_spm,
                                                          self.shot_starts_s))
 
+    def on_mid_plane(self) -> GaitAnalysis:
+        """A copy whose positions (``forward``, ``com``) have both sides of the body on its
+        mid-plane (:mod:`posecheck.gait.parallax`: a static camera's parallax where the runner
+        crosses the picture; a turning camera's view of the sides apart), still in the
+        picture's scale; this analysis itself when neither applies. Lines drawn across the
+        body (the lean, the trunk) are drawn from these positions, so they make the angles the
+        checks give."""
+        parallax = estimate_parallax(self.forward, self.near)
+        sides = TurnedSides.none("no turning camera")
+        turn = None
+        if self.pan is not None and self.pan.applied:
+            turn = turn_regressor(self.forward.time_s, self.pan.cos_yaw)
+            sides = estimate_turned_sides(self.forward, self.near, turn)
+        if not parallax.applied and not sides.applied:
+            return self
+        keypoints = flatten(self.forward.keypoints_px, self.near, parallax,
+                            self.forward.frame_size)
+        if sides.applied:
+            keypoints = unturn(keypoints, self.near, sides, turn)
+        forward = self.forward.replace(keypoints_px=keypoints)
+        return dataclasses.replace(self, forward=forward,
+                                   com=centre_of_mass(forward, sex=self.com.sex))
+
     def seen_side_on(self) -> GaitAnalysis:
         """A copy whose positions (``forward``, ``com``, and the scale read from them) are as
-        seen side-on with both sides of the body at one depth: a static camera's parallax
-        between the near and the far side undone where the runner crosses the picture
-        (:mod:`posecheck.gait.parallax`), then, when a turning camera saw the runner
-        obliquely, as seen from the closest point (:func:`posecheck.gait.pan.side_on`); this
-        analysis itself when neither applies. What the checks measure; drawings on the video
-        keep the picture's own positions."""
-        parallax = estimate_parallax(self.forward, self.near)
-        panned = self.pan is not None and self.pan.applied
-        if not parallax.applied and not panned:
-            return self
-        forward, com = self.forward, self.com
-        if parallax.applied:
-            forward = forward.replace(keypoints_px=flatten(
-                forward.keypoints_px, self.near, parallax, forward.frame_size))
-            com = centre_of_mass(forward, sex=com.sex)
-        if panned:
-            kp = forward.keypoints_px
+        seen side-on: both sides of the body on its mid-plane (:meth:`on_mid_plane`) and, when
+        a turning camera saw the runner obliquely, as seen from the closest point
+        (:func:`posecheck.gait.pan.side_on`); this analysis itself when none applies. What the
+        checks measure; drawings on the video keep the picture's own positions."""
+        gait = self.on_mid_plane()
+        if self.pan is None or not self.pan.applied:
+            if gait is self:
+                return self
+            forward, com = gait.forward, gait.com
+        else:
+            kp = gait.forward.keypoints_px
             pivot = kin.hip_mid(kp)
-            forward = forward.replace(keypoints_px=side_on(kp, pivot, self.pan))
+            forward = gait.forward.replace(keypoints_px=side_on(kp, pivot, self.pan))
             com = dataclasses.replace(
-                com, com_px=side_on(com.com_px, pivot, self.pan),
-                segments_px=side_on(com.segments_px, pivot, self.pan))
+                gait.com, com_px=side_on(gait.com.com_px, pivot, self.pan),
+                segments_px=side_on(gait.com.segments_px, pivot, self.pan))
         height = self.scale.height_m if math.isfinite(self.scale.height_m) else None
         return dataclasses.replace(self, forward=forward, com=com,
                                    scale=estimate_scale(forward, height_m=height))
+
+    @property
+    def keypoints_image_px(self) -> np.ndarray:
+        """(n, 33, 2) the landmarks of ``forward`` in the original image's pixels (mirrored
+        back when the clip was)."""
+        keypoints = self.forward.keypoints_px.copy()
+        if self.forward.meta.get("mirrored"):
+            keypoints[..., 0] = self.forward.width - keypoints[..., 0]
+        return keypoints
 
     @property
     def com_image_px(self) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""The runner's two sides brought to one depth: the parallax of a static camera undone.
+"""The runner's two sides brought to the body's mid-plane: a static camera's parallax and a
+turning camera's view of the sides apart, undone.
 
 In a side view the near side of the body is closer to the camera than the far side, by about
 the width between the hip joints (0.15-0.2 m) at the hips and legs and between the shoulder
@@ -23,6 +24,15 @@ about the picture's centre by ``1 -/+ b / 2`` (near / far), the legs with the hi
 the arms with the shoulders'. Only where the runner crosses enough of the picture
 (``min_span``) is the line sure enough to be used; otherwise nothing is changed. The picture's
 centre stands for the camera's principal point, as it does for a phone.
+
+A camera that turns to follow the runner (:mod:`posecheck.gait.pan`) keeps the runner near the
+centre, so it shows no parallax to speak of; but turned by a yaw ``a`` off side-on it sees a
+point ``w`` off the mid-plane ``w sin a`` along the picture's x, at the runner's size in the
+picture, which shrinks with ``cos a``. Through a pan (exact landmarks, 34 deg at the ends) the
+near hip to near shoulder line turned by 11.5 deg, and the whole-body lean alternated by +/- 3
+deg between the feet. :func:`estimate_turned_sides` fits each girdle's separation against
+``sin a cos a`` (:func:`turn_regressor`, from the pan's fitted yaw) and :func:`unturn` moves
+each side by half of it back to the mid-plane, before the pan's foreshortening is undone.
 """
 
 from __future__ import annotations
@@ -138,3 +148,71 @@ def _robust_slope(x: np.ndarray, y: np.ndarray, *, n_sigmas: float = 3.0,
             break
         slope, intercept = np.polyfit(x[keep], y[keep], 1)
     return float(slope)
+
+
+@dataclasses.dataclass(frozen=True)
+class TurnedSides:
+    """A turning camera's view of the runner's two sides: per girdle (``"hip"``,
+    ``"shoulder"``) ``k`` (px), the near end's offset from the far end along x per unit of
+    ``sin(yaw) cos(yaw)``; ``applied`` False when the clip did not show it (``note``)."""
+
+    k: dict[str, float]
+    applied: bool
+    note: str = ""
+
+    @classmethod
+    def none(cls, note: str) -> TurnedSides:
+        return cls({"hip": 0.0, "shoulder": 0.0}, False, note)
+
+
+def turn_regressor(time_s: np.ndarray, cos_yaw: np.ndarray) -> np.ndarray:
+    """(n,) ``sin(yaw) cos(yaw)`` per frame of a turning camera whose yaw has the cosine
+    ``cos_yaw`` (:class:`posecheck.gait.pan.PanView`), negative before the closest approach
+    (its largest cosine) and positive after: a point off the runner's mid-plane by ``w`` shows
+    ``w sin(yaw)`` along the picture's x, at the runner's size, which shrinks with ``cos(yaw)``."""
+    cos_yaw = np.clip(np.asarray(cos_yaw, dtype=float), 0.0, 1.0)
+    if not len(cos_yaw):
+        return cos_yaw
+    after = np.where(np.asarray(time_s) >= time_s[int(np.argmax(cos_yaw))], 1.0, -1.0)
+    return after * np.sqrt(1.0 - cos_yaw ** 2) * cos_yaw
+
+
+def estimate_turned_sides(seq: PoseSequence, near: np.ndarray, regressor: np.ndarray, *,
+                          min_frames: int = 10) -> TurnedSides:
+    """Fit each girdle's near-minus-far separation (px, along x) against ``regressor``
+    (:func:`turn_regressor`) over the frames where ``near`` names the side facing the camera
+    and both ends are seen. Not applied over fewer than ``min_frames`` frames, or when the two
+    girdles disagree (opposite signs, or the hips offset more than the wider shoulders)."""
+    near = np.asarray(near)
+    sign = np.where(near == "right", 1.0, np.where(near == "left", -1.0, np.nan))
+    k = {}
+    for girdle in ("hip", "shoulder"):
+        left = seq.keypoints_px[:, INDEX[f"left_{girdle}"], 0]
+        right = seq.keypoints_px[:, INDEX[f"right_{girdle}"], 0]
+        separation = sign * (right - left)
+        good = np.isfinite(separation) & np.isfinite(regressor)
+        if good.sum() < min_frames or np.ptp(regressor[good]) <= 0:
+            return TurnedSides.none(f"the {girdle}s were seen in {good.sum()} frames")
+        k[girdle] = _robust_slope(regressor[good], separation[good])
+    if k["hip"] * k["shoulder"] < 0 or abs(k["hip"]) > abs(k["shoulder"]):
+        return TurnedSides.none(f"the girdles disagree (hips {k['hip']:.1f} px, shoulders "
+                                f"{k['shoulder']:.1f} px)")
+    return TurnedSides(k, True, f"sides offset {k['hip']:.1f} px (hips) and {k['shoulder']:.1f} "
+                                f"px (shoulders) per unit of sin(yaw) cos(yaw), undone")
+
+
+def unturn(values_px: np.ndarray, near: np.ndarray, sides: TurnedSides,
+           regressor: np.ndarray) -> np.ndarray:
+    """(n, 33, 2) landmarks with each side moved along x to the runner's mid-plane: the near
+    side's legs by ``-k_hip / 2 * regressor`` and its arms by ``-k_shoulder / 2 * regressor``,
+    the far side's by the opposite. A copy; unchanged when not applied."""
+    out = np.array(values_px, dtype=float, copy=True)
+    if not sides.applied:
+        return out
+    near = np.asarray(near)
+    for side in ("left", "right"):
+        toward = np.where(near == side, -1.0, np.where(near == "unknown", 0.0, 1.0))
+        for girdle, points in SIDE_POINTS[side].items():
+            shift = toward * sides.k[girdle] / 2.0 * regressor
+            out[:, list(points), 0] += np.nan_to_num(shift)[:, None]
+    return out

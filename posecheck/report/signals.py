@@ -35,8 +35,8 @@ class TimeSignals:
     positive and measured against ``lean_reference`` (``"slope normal"`` when the slope is
     known, else ``"vertical"``). ``stance_foot`` (n,) the foot on the ground (``""`` in
     flight). ``foot_offset_leg``: the ankle ahead of the centre of mass, in leg lengths. All
-    are read as the checks read them: seen side-on (a static camera's parallax between the
-    body's sides and a panning camera's oblique view undone,
+    are read as the checks read them: seen side-on (both sides of the body on its mid-plane
+    and a panning camera's oblique view undone,
     :meth:`~posecheck.gait.analysis.GaitAnalysis.seen_side_on`)."""
 
     time_s: np.ndarray
