@@ -98,6 +98,23 @@ TOLERANCES = {
 
 
 @pytest.mark.parametrize("name", PRESET_NAMES)
+def test_every_steps_lean_and_trunk_at_the_true_events_match_the_truth(presets, name):
+    """Step by step, not only the clip's median: through the pan (up to 40 deg off side-on)
+    the near ends of the girdles and the stance foot lie off the body's mid-plane by the
+    body's width times the sine of the turn, which turned the trunk by up to +/- 7 deg and the
+    lean by +/- 3 deg from step to step until both sides were brought to the mid-plane
+    (posecheck.gait.parallax)."""
+    _, truth, _, at_truth = presets[name]
+    lean = at_truth["lean"]
+    for measure_id, key in (("whole_body_lean_deg", "whole_body_lean_deg"),
+                            ("trunk_angle_deg", "trunk_angle_deg"),
+                            ("waist_bend_deg", "waist_bend_deg")):
+        values = _detail(lean, measure_id).values
+        assert len(values) >= 5, measure_id
+        assert np.abs(values - truth[key]).max() < 1.2, measure_id
+
+
+@pytest.mark.parametrize("name", PRESET_NAMES)
 def test_every_measure_at_the_true_events_matches_the_truth(presets, name):
     """The checks' geometry: with the true foot events, each measure equals the synthetic
     runner's exact value within the tolerance of a 2D perspective view. The clips are sampled
