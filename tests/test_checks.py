@@ -74,7 +74,9 @@ def _detail(finding: Finding, measure_id: str) -> Measure:
 #: (posecheck.gait.pan) to first order for points in the runner's sagittal plane. Two readings
 #: keep some of the oblique view, step by step (measured on these clips): the foot strike angle
 #: turns by +/- 4 deg from one end to the other (heel and toe lie at different depths once the
-#: camera has turned; the clip's median of the near leg's landings is within 1.3 deg), and the
+#: camera has turned; the clip's median of the near leg's landings is within 1.3 deg; from
+#: video the background's motion gives the focal length that undoes it,
+#: posecheck.gait.pan.at_pivot_depth, which these exact landmarks have none of), and the
 #: swing of the near arm, abducted towards the camera and read in the image, by -4 to +8 deg
 #: (the clip's median up to 6.2 deg over, on the runner with the widest arms).
 TOLERANCES = {

@@ -8,12 +8,15 @@ import numpy as np
 import pytest
 
 from posecheck import kinematics as kin
+from posecheck.checks.registry import run_checks
 from posecheck.gait.analysis import analyze_gait
+from posecheck.gait.pan import focal_px
 from posecheck.gait.parallax import (Parallax, estimate_parallax, estimate_turned_sides,
                                      flatten, turn_regressor)
 from posecheck.landmarks import INDEX
 from posecheck.synth.clip import ClipSpec, SyntheticClip
 from posecheck.synth.presets import preset_params
+from posecheck.synth.truth import true_gait_events
 
 
 def _clip(camera: str, direction: str = "ltr") -> SyntheticClip:
@@ -120,3 +123,31 @@ def test_girdles_that_disagree_leave_the_picture_as_seen():
     keypoints[:, [left, right]] = keypoints[:, [right, left]]
     parallax = estimate_parallax(gait.forward.replace(keypoints_px=keypoints), gait.near)
     assert not parallax.applied and "more parallax" in parallax.note
+
+
+@pytest.mark.parametrize("direction", ["ltr", "rtl"])
+def test_a_turning_camera_sees_the_foot_at_its_own_depth_and_that_is_undone(direction):
+    """Turned by ``a``, the camera sees a point ahead of the hip along the path further away:
+    heel and toe, a foot apart, tilt by up to 4 deg at the ends of the pan. The focal length
+    comes from the background's motion against the turn (here the picture's shift a true
+    turn of the synthetic camera gives); with it every step's foot strike angle is within
+    1 deg of the truth."""
+    clip = SyntheticClip(ClipSpec(gait=preset_params("level-good"), preset="level-good",
+                                  camera="pan", direction=direction, fps=240.0, seconds=3.0))
+    focal = clip.cameras[0].focal_px
+    yaw = np.array([c.yaw_rad for c in clip.cameras])
+    shift = float(np.median(np.abs(np.diff(yaw)))) * focal  # a still background's motion
+    truth = clip.truth_info()["metrics"]["foot_strike_angle_deg"]
+    errors = {}
+    footage = {"footage": {"median_abs_shift_px": shift}}
+    for label, meta in (("seen", {}), ("with the shift", footage)):
+        seq = clip.exact_pose()
+        gait = analyze_gait(seq.replace(meta={**seq.meta, **meta}), slope_deg=0.0, camera="pan")
+        if meta:
+            assert focal_px(gait.pan, gait.forward.time_s, shift) == pytest.approx(focal, rel=0.1)
+        at_truth = run_checks(gait.with_events(true_gait_events(clip.events(), seq.fps)))
+        landing = next(f for f in at_truth if f.check_id == "landing")
+        strike = next(m for m in landing.details if m.id == "foot_strike_angle_deg")
+        errors[label] = np.abs(strike.values - truth)
+    assert errors["seen"].max() > 3.0
+    assert errors["with the shift"].max() < 1.0

@@ -12,7 +12,7 @@ from posecheck.errors import PosecheckError
 from posecheck.gait.com import CentreOfMass, centre_of_mass
 from posecheck.gait.direction import Direction, detect_direction, mirror_to_forward
 from posecheck.gait.events import GaitEvents, detect_events
-from posecheck.gait.pan import PanView, pan_view, side_on
+from posecheck.gait.pan import PanView, at_pivot_depth, focal_px, pan_view, side_on
 from posecheck.gait.parallax import (TurnedSides, estimate_parallax, estimate_turned_sides,
                                      flatten, turn_regressor, unturn)
 from posecheck.gait.plausibility import (StepCheck, cadence_cross_check, check_steps,
@@ -122,12 +122,20 @@ class GaitAnalysis:
                 return self
             forward, com = gait.forward, gait.com
         else:
-            kp = gait.forward.keypoints_px
-            pivot = kin.hip_mid(kp)
-            forward = gait.forward.replace(keypoints_px=side_on(kp, pivot, self.pan))
+            forward = gait.forward
+            pivot = kin.hip_mid(forward.keypoints_px)
+            shift = (forward.meta.get("footage") or {}).get("median_abs_shift_px")
+            focal = focal_px(self.pan, forward.time_s, shift)
+            com = gait.com
+            if math.isfinite(focal):
+                forward = forward.replace(keypoints_px=at_pivot_depth(
+                    forward.keypoints_px, pivot, self.pan, focal, forward.time_s,
+                    forward.frame_size))
+                com = centre_of_mass(forward, sex=com.sex)
+            forward = forward.replace(keypoints_px=side_on(forward.keypoints_px, pivot, self.pan))
             com = dataclasses.replace(
-                gait.com, com_px=side_on(gait.com.com_px, pivot, self.pan),
-                segments_px=side_on(gait.com.segments_px, pivot, self.pan))
+                com, com_px=side_on(com.com_px, pivot, self.pan),
+                segments_px=side_on(com.segments_px, pivot, self.pan))
         height = self.scale.height_m if math.isfinite(self.scale.height_m) else None
         return dataclasses.replace(self, forward=forward, com=com,
                                    scale=estimate_scale(forward, height_m=height))

@@ -41,6 +41,7 @@ import dataclasses
 
 import numpy as np
 
+from posecheck.gait.pan import signed_yaw_rad
 from posecheck.landmarks import ARM, INDEX, LEG
 from posecheck.sequence import PoseSequence
 
@@ -167,14 +168,11 @@ class TurnedSides:
 
 def turn_regressor(time_s: np.ndarray, cos_yaw: np.ndarray) -> np.ndarray:
     """(n,) ``sin(yaw) cos(yaw)`` per frame of a turning camera whose yaw has the cosine
-    ``cos_yaw`` (:class:`posecheck.gait.pan.PanView`), negative before the closest approach
-    (its largest cosine) and positive after: a point off the runner's mid-plane by ``w`` shows
-    ``w sin(yaw)`` along the picture's x, at the runner's size, which shrinks with ``cos(yaw)``."""
-    cos_yaw = np.clip(np.asarray(cos_yaw, dtype=float), 0.0, 1.0)
-    if not len(cos_yaw):
-        return cos_yaw
-    after = np.where(np.asarray(time_s) >= time_s[int(np.argmax(cos_yaw))], 1.0, -1.0)
-    return after * np.sqrt(1.0 - cos_yaw ** 2) * cos_yaw
+    ``cos_yaw`` (:func:`posecheck.gait.pan.signed_yaw_rad`: negative before the closest
+    approach, positive after): a point off the runner's mid-plane by ``w`` shows ``w sin(yaw)``
+    along the picture's x, at the runner's size, which shrinks with ``cos(yaw)``."""
+    yaw = signed_yaw_rad(time_s, cos_yaw)
+    return np.sin(yaw) * np.cos(yaw)
 
 
 def estimate_turned_sides(seq: PoseSequence, near: np.ndarray, regressor: np.ndarray, *,
