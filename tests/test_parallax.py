@@ -139,15 +139,30 @@ def test_a_turning_camera_sees_the_foot_at_its_own_depth_and_that_is_undone(dire
     shift = float(np.median(np.abs(np.diff(yaw)))) * focal  # a still background's motion
     truth = clip.truth_info()["metrics"]["foot_strike_angle_deg"]
     errors = {}
-    footage = {"footage": {"median_abs_shift_px": shift}}
+    footage = {"footage": {"median_abs_shift_px": shift, "panning": True}}
     for label, meta in (("seen", {}), ("with the shift", footage)):
         seq = clip.exact_pose()
         gait = analyze_gait(seq.replace(meta={**seq.meta, **meta}), slope_deg=0.0, camera="pan")
         if meta:
-            assert focal_px(gait.pan, gait.forward.time_s, shift) == pytest.approx(focal, rel=0.1)
+            assert focal_px(gait.pan, gait.forward.time_s, meta["footage"],
+                            gait.forward.frame_size) == pytest.approx(focal, rel=0.1)
         at_truth = run_checks(gait.with_events(true_gait_events(clip.events(), seq.fps)))
         landing = next(f for f in at_truth if f.check_id == "landing")
         strike = next(m for m in landing.details if m.id == "foot_strike_angle_deg")
         errors[label] = np.abs(strike.values - truth)
     assert errors["seen"].max() > 3.0
     assert errors["with the shift"].max() < 1.0
+
+
+def test_no_focal_length_without_a_moving_background():
+    """A shift the footage did not see as the camera moving, or one that would make the lens
+    wider than any phone's, gives no focal length (and no correction)."""
+    clip = _clip("pan")
+    gait = analyze_gait(clip.exact_pose(), slope_deg=0.0, camera="pan")
+    t, size = gait.forward.time_s, gait.forward.frame_size
+    assert np.isfinite(focal_px(gait.pan, t, {"median_abs_shift_px": 20.0, "panning": True},
+                                size))
+    assert np.isnan(focal_px(gait.pan, t, {"median_abs_shift_px": 20.0, "panning": False},
+                             size))
+    assert np.isnan(focal_px(gait.pan, t, {"median_abs_shift_px": 0.05, "panning": True}, size))
+    assert np.isnan(focal_px(gait.pan, t, None, size))

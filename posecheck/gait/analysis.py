@@ -124,8 +124,8 @@ class GaitAnalysis:
         else:
             forward = gait.forward
             pivot = kin.hip_mid(forward.keypoints_px)
-            shift = (forward.meta.get("footage") or {}).get("median_abs_shift_px")
-            focal = focal_px(self.pan, forward.time_s, shift)
+            focal = focal_px(self.pan, forward.time_s, forward.meta.get("footage"),
+                             forward.frame_size)
             com = gait.com
             if math.isfinite(focal):
                 forward = forward.replace(keypoints_px=at_pivot_depth(

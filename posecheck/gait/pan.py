@@ -136,21 +136,31 @@ def signed_yaw_rad(time_s: np.ndarray, cos_yaw: np.ndarray) -> np.ndarray:
     return after * np.arccos(cos_yaw)
 
 
-def focal_px(view: PanView, time_s: np.ndarray, median_abs_shift_px: float | None) -> float:
+def focal_px(view: PanView, time_s: np.ndarray, footage: dict | None,
+             frame_size: tuple[int, int], *,
+             min_focal_frames: float = 0.3,  # of the frame's longer side: a 120-deg lens's
+             ) -> float:
     """The camera's focal length in pixels, from a turning camera's picture: a camera that
     turns by ``da`` moves every still point of its view by about ``f da``, so ``f`` is the
-    background's median shift per frame (``median_abs_shift_px``, from
+    background's median shift per frame (``footage["median_abs_shift_px"]``, the summary of
     :mod:`posecheck.footage`) over the median turn per frame of the fitted yaw. On the
     synthetic panning clips (both rounds' tuning half, 16 clips) it reads 1-23% over the
     camera's true focal length (median 7%): the fitted yaw's ends fall a few degrees short.
-    NaN when the view was not applied or the shift is unknown."""
-    if not view.applied or median_abs_shift_px is None or not np.isfinite(median_abs_shift_px):
+    NaN when the view was not applied, the footage did not see the camera move (a plain
+    background shows no shift to read), or the result is shorter than ``min_focal_frames``
+    of the frame's longer side (wider than any phone's lens sees: the shift is not the
+    turn's)."""
+    footage = footage or {}
+    shift = footage.get("median_abs_shift_px")
+    if (not view.applied or not footage.get("panning") or shift is None
+            or not np.isfinite(shift) or shift <= 0):
         return float("nan")
     turn = np.abs(np.diff(signed_yaw_rad(time_s, view.cos_yaw)))
     turn = turn[np.isfinite(turn)]
-    if not len(turn) or np.median(turn) <= 0 or median_abs_shift_px <= 0:
+    if not len(turn) or np.median(turn) <= 0:
         return float("nan")
-    return float(median_abs_shift_px / np.median(turn))
+    focal = float(shift / np.median(turn))
+    return focal if focal >= min_focal_frames * max(frame_size) else float("nan")
 
 
 def at_pivot_depth(values_px: np.ndarray, pivot_px: np.ndarray, view: PanView, focal: float,
