@@ -166,3 +166,14 @@ def test_no_focal_length_without_a_moving_background():
                              size))
     assert np.isnan(focal_px(gait.pan, t, {"median_abs_shift_px": 0.05, "panning": True}, size))
     assert np.isnan(focal_px(gait.pan, t, None, size))
+
+
+def test_sides_offset_beyond_a_leg_length_are_left_as_seen():
+    """Separations that would put the shoulders more than a leg length apart (here the turn
+    read a hundred times too small) follow something else: nothing is moved."""
+    clip = _clip("pan")
+    gait = analyze_gait(clip.exact_pose(), slope_deg=0.0, camera="pan")
+    turn = turn_regressor(gait.forward.time_s, gait.pan.cos_yaw)
+    assert estimate_turned_sides(gait.forward, gait.near, turn).applied
+    sides = estimate_turned_sides(gait.forward, gait.near, turn / 100.0)
+    assert not sides.applied and "leg length" in sides.note

@@ -42,6 +42,7 @@ import dataclasses
 import numpy as np
 
 from posecheck.gait.pan import signed_yaw_rad
+from posecheck.kinematics import leg_length_px
 from posecheck.landmarks import ARM, INDEX, LEG
 from posecheck.sequence import PoseSequence
 
@@ -176,11 +177,13 @@ def turn_regressor(time_s: np.ndarray, cos_yaw: np.ndarray) -> np.ndarray:
 
 
 def estimate_turned_sides(seq: PoseSequence, near: np.ndarray, regressor: np.ndarray, *,
-                          min_frames: int = 10) -> TurnedSides:
+                          min_frames: int = 10, max_legs: float = 1.0) -> TurnedSides:
     """Fit each girdle's near-minus-far separation (px, along x) against ``regressor``
     (:func:`turn_regressor`) over the frames where ``near`` names the side facing the camera
     and both ends are seen. Not applied over fewer than ``min_frames`` frames, or when the two
-    girdles disagree (opposite signs, or the hips offset more than the wider shoulders)."""
+    girdles disagree (opposite signs, or the hips offset more than the wider shoulders), or
+    when the shoulders' offset exceeds ``max_legs`` leg lengths (shoulder joints 0.3-0.4 m
+    apart against a 0.8-1 m leg: more than a leg's length follows something else)."""
     near = np.asarray(near)
     sign = np.where(near == "right", 1.0, np.where(near == "left", -1.0, np.nan))
     k = {}
@@ -195,6 +198,10 @@ def estimate_turned_sides(seq: PoseSequence, near: np.ndarray, regressor: np.nda
     if k["hip"] * k["shoulder"] < 0 or abs(k["hip"]) > abs(k["shoulder"]):
         return TurnedSides.none(f"the girdles disagree (hips {k['hip']:.1f} px, shoulders "
                                 f"{k['shoulder']:.1f} px)")
+    leg_px = leg_length_px(seq)
+    if not (abs(k["shoulder"]) <= max_legs * leg_px):  # NaN leg: not applied either
+        return TurnedSides.none(f"the shoulders' offset ({k['shoulder']:.1f} px) is beyond "
+                                f"{max_legs:g} leg length ({leg_px:.0f} px)")
     return TurnedSides(k, True, f"sides offset {k['hip']:.1f} px (hips) and {k['shoulder']:.1f} "
                                 f"px (shoulders) per unit of sin(yaw) cos(yaw), undone")
 
