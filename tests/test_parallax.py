@@ -11,7 +11,7 @@ from posecheck import kinematics as kin
 from posecheck.checks.registry import run_checks
 from posecheck.gait.analysis import analyze_gait
 from posecheck.gait.pan import focal_px
-from posecheck.gait.parallax import (Parallax, estimate_parallax, estimate_turned_sides,
+from posecheck.gait.parallax import (SideFit, estimate_parallax, estimate_turned_sides,
                                      flatten, turn_regressor)
 from posecheck.landmarks import INDEX
 from posecheck.synth.clip import ClipSpec, SyntheticClip
@@ -44,8 +44,8 @@ def test_a_tripods_parallax_is_measured_and_undone(direction):
     parallax = estimate_parallax(gait.forward, gait.near)
     assert parallax.applied
     for girdle in ("hip", "shoulder"):  # b = 2 w / z
-        assert parallax.b[girdle] == pytest.approx(2 * _half_width_over_depth(clip, girdle),
-                                                   rel=0.05)
+        expected = 2 * _half_width_over_depth(clip, girdle)
+        assert parallax.per_girdle[girdle] == pytest.approx(expected, rel=0.05)
     true_trunk = clip.truth_info()["metrics"]["trunk_angle_deg"]
     seen = _trunk_deg(gait)
     assert np.ptp(seen) > 8.0  # near hip to near shoulder turns as the runner crosses
@@ -74,7 +74,7 @@ def test_a_turning_cameras_view_of_the_two_sides_is_undone(direction):
     assert gait.pan.applied and gait.pan.max_yaw_deg > 30
     turn = turn_regressor(gait.forward.time_s, gait.pan.cos_yaw)
     sides = estimate_turned_sides(gait.forward, gait.near, turn)
-    assert sides.applied and 0 < abs(sides.k["hip"]) < abs(sides.k["shoulder"])
+    assert sides.applied and 0 < abs(sides.per_girdle["hip"]) < abs(sides.per_girdle["shoulder"])
     true_trunk = clip.truth_info()["metrics"]["trunk_angle_deg"]
     assert np.ptp(_trunk_deg(gait)) > 10.0
     assert np.abs(_trunk_deg(gait.seen_side_on()) - true_trunk).max() < 1.0
@@ -98,17 +98,17 @@ def test_flatten_scales_each_side_about_the_centre():
         for name, girdle in (("ankle", "hip"), ("wrist", "shoulder")):
             keypoints[:, INDEX[f"{side}_{name}"]] = centre + offset * (1 + toward * b[girdle] / 2)
     keypoints[:, INDEX["nose"]] = centre + offset
-    flat = flatten(keypoints, np.array(["right", "right"]), Parallax(b, True), (1280, 720))
+    flat = flatten(keypoints, np.array(["right", "right"]), SideFit(b, True), (1280, 720))
     for side in ("left", "right"):
         for name, girdle in (("ankle", "hip"), ("wrist", "shoulder")):
             expected = centre + offset * (1 + (1 if side == "right" else -1) * b[girdle] / 2) \
                 * (1 + (-1 if side == "right" else 1) * b[girdle] / 2)
             assert flat[:, INDEX[f"{side}_{name}"]] == pytest.approx(np.tile(expected, (2, 1)))
     assert np.array_equal(flat[:, INDEX["nose"]], keypoints[:, INDEX["nose"]])
-    unknown = flatten(keypoints, np.array(["unknown", "unknown"]), Parallax(b, True), (1280, 720))
+    unknown = flatten(keypoints, np.array(["unknown", "unknown"]), SideFit(b, True), (1280, 720))
     assert np.array_equal(unknown, keypoints, equal_nan=True)
     assert np.array_equal(flatten(keypoints, np.array(["right", "right"]),
-                                  Parallax.none("not seen"), (1280, 720)), keypoints,
+                                  SideFit.none("not seen"), (1280, 720)), keypoints,
                           equal_nan=True)
 
 

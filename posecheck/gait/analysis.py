@@ -13,7 +13,7 @@ from posecheck.gait.com import CentreOfMass, centre_of_mass
 from posecheck.gait.direction import Direction, detect_direction, mirror_to_forward
 from posecheck.gait.events import GaitEvents, detect_events
 from posecheck.gait.pan import PanView, at_pivot_depth, focal_px, pan_view, side_on
-from posecheck.gait.parallax import (TurnedSides, estimate_parallax, estimate_turned_sides,
+from posecheck.gait.parallax import (SideFit, estimate_parallax, estimate_turned_sides,
                                      flatten, turn_regressor, unturn)
 from posecheck.gait.plausibility import (StepCheck, cadence_cross_check, check_steps,
                                          rhythm_cadence_spm, view_off_side_deg,
@@ -94,21 +94,28 @@ class GaitAnalysis:
         picture's scale; this analysis itself when neither applies. Lines drawn across the
         body (the lean, the trunk) are drawn from these positions, so they make the angles the
         checks give."""
+        forward = self._mid_plane_forward()
+        if forward is self.forward:
+            return self
+        return dataclasses.replace(self, forward=forward,
+                                   com=centre_of_mass(forward, sex=self.com.sex))
+
+    def _mid_plane_forward(self) -> PoseSequence:
+        """``forward`` with both sides of the body on its mid-plane (see :meth:`on_mid_plane`);
+        ``forward`` itself when neither correction applies."""
         parallax = estimate_parallax(self.forward, self.near)
-        sides = TurnedSides.none("no turning camera")
+        sides = SideFit.none("no turning camera")
         turn = None
         if self.pan is not None and self.pan.applied:
             turn = turn_regressor(self.forward.time_s, self.pan.cos_yaw)
             sides = estimate_turned_sides(self.forward, self.near, turn)
         if not parallax.applied and not sides.applied:
-            return self
+            return self.forward
         keypoints = flatten(self.forward.keypoints_px, self.near, parallax,
                             self.forward.frame_size)
         if sides.applied:
             keypoints = unturn(keypoints, self.near, sides, turn)
-        forward = self.forward.replace(keypoints_px=keypoints)
-        return dataclasses.replace(self, forward=forward,
-                                   com=centre_of_mass(forward, sex=self.com.sex))
+        return self.forward.replace(keypoints_px=keypoints)
 
     def seen_side_on(self) -> GaitAnalysis:
         """A copy whose positions (``forward``, ``com``, and the scale read from them) are as
@@ -116,22 +123,20 @@ class GaitAnalysis:
         a turning camera saw the runner obliquely, as seen from the closest point
         (:func:`posecheck.gait.pan.side_on`); this analysis itself when none applies. What the
         checks measure; drawings on the video keep the picture's own positions."""
-        gait = self.on_mid_plane()
-        if self.pan is None or not self.pan.applied:
-            if gait is self:
-                return self
-            forward, com = gait.forward, gait.com
-        else:
-            forward = gait.forward
+        panned = self.pan is not None and self.pan.applied
+        forward = self._mid_plane_forward()
+        if panned:  # the points ahead of and behind the hip to its depth (pan.at_pivot_depth)
             pivot = kin.hip_mid(forward.keypoints_px)
             focal = focal_px(self.pan, forward.time_s, forward.meta.get("footage"),
                              forward.frame_size)
-            com = gait.com
             if math.isfinite(focal):
                 forward = forward.replace(keypoints_px=at_pivot_depth(
                     forward.keypoints_px, pivot, self.pan, focal, forward.time_s,
                     forward.frame_size))
-                com = centre_of_mass(forward, sex=com.sex)
+        if forward is self.forward and not panned:
+            return self
+        com = self.com if forward is self.forward else centre_of_mass(forward, sex=self.com.sex)
+        if panned:
             forward = forward.replace(keypoints_px=side_on(forward.keypoints_px, pivot, self.pan))
             com = dataclasses.replace(
                 com, com_px=side_on(com.com_px, pivot, self.pan),

@@ -56,25 +56,43 @@ SIDE_POINTS = {
 
 
 @dataclasses.dataclass(frozen=True)
-class Parallax:
-    """Per girdle (``"hip"``, ``"shoulder"``) the fitted ``b`` (twice the half-width over the
-    depth: the near end's extra distance from the centre per pixel of distance); ``applied``
-    False when the clip did not show it well enough (``note`` says why)."""
+class SideFit:
+    """Per girdle (``"hip"``, ``"shoulder"``) the fitted slope of its near-minus-far separation
+    (``per_girdle``): for a static camera ``b``, twice the half-width over the depth (the near
+    end's extra distance from the centre per pixel of distance, :func:`estimate_parallax`);
+    for a turning camera ``k``, px per unit of ``sin(yaw) cos(yaw)``
+    (:func:`estimate_turned_sides`). ``applied`` False when the clip did not show it well
+    enough (``note`` says why)."""
 
-    b: dict[str, float]
+    per_girdle: dict[str, float]
     applied: bool
     note: str = ""
 
     @classmethod
-    def none(cls, note: str) -> Parallax:
+    def none(cls, note: str) -> SideFit:
         return cls({"hip": 0.0, "shoulder": 0.0}, False, note)
+
+
+def _separation(seq: PoseSequence, near: np.ndarray, girdle: str
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """(n,) the girdle's midpoint x and its near end's x minus its far end's (px), NaN where
+    ``near`` names no side or an end is missing."""
+    sign = np.where(near == "right", 1.0, np.where(near == "left", -1.0, np.nan))
+    left = seq.keypoints_px[:, INDEX[f"left_{girdle}"], 0]
+    right = seq.keypoints_px[:, INDEX[f"right_{girdle}"], 0]
+    return (left + right) / 2.0, sign * (right - left)
+
+
+def _toward(near: np.ndarray, side: str) -> np.ndarray:
+    """(n,) -1 where ``side`` is the near side, +1 where it is the far one, 0 where unknown."""
+    return np.where(near == side, -1.0, np.where(near == "unknown", 0.0, 1.0))
 
 
 def estimate_parallax(seq: PoseSequence, near: np.ndarray, *,
                       min_span: float = 0.25,  # of the picture's width: a quarter of it crossed
                       min_frames: int = 10,    # a third of a second at 30 fps
                       max_b: tuple[float, float] = (0.1, 0.2),  # hips, shoulders (docstring)
-                      ) -> Parallax:
+                      ) -> SideFit:
     """Fit each girdle's near-minus-far separation (px, along x) against the girdle's distance
     from the picture's centre, over the frames where ``near`` (n,) names the side facing the
     camera and both ends are seen. Not applied when the girdle midpoints span less than
@@ -87,32 +105,28 @@ def estimate_parallax(seq: PoseSequence, near: np.ndarray, *,
     hip joints 0.1 m and shoulder joints 0.2 m from the middle)."""
     width = seq.frame_size[0]
     if not width:
-        return Parallax.none("the picture's size is unknown")
-    centre_x = width / 2.0
+        return SideFit.none("the picture's size is unknown")
     near = np.asarray(near)
-    sign = np.where(near == "right", 1.0, np.where(near == "left", -1.0, np.nan))
     b = {}
     for girdle, largest in zip(("hip", "shoulder"), max_b):
-        left = seq.keypoints_px[:, INDEX[f"left_{girdle}"], 0]
-        right = seq.keypoints_px[:, INDEX[f"right_{girdle}"], 0]
-        offset = (left + right) / 2.0 - centre_x
-        separation = sign * (right - left)  # near end minus far end
+        midpoint, separation = _separation(seq, near, girdle)
+        offset = midpoint - width / 2.0
         good = np.isfinite(offset) & np.isfinite(separation)
         if good.sum() < min_frames:
-            return Parallax.none(f"the {girdle}s were seen in {good.sum()} frames")
+            return SideFit.none(f"the {girdle}s were seen in {good.sum()} frames")
         span = np.percentile(offset[good], 95) - np.percentile(offset[good], 5)
         if span < min_span * width:
-            return Parallax.none(f"the runner crosses {span / width:.0%} of the picture's "
-                                 f"width (under {min_span:.0%})")
+            return SideFit.none(f"the runner crosses {span / width:.0%} of the picture's "
+                                f"width (under {min_span:.0%})")
         b[girdle] = float(np.clip(_robust_slope(offset[good], separation[good]), 0.0, largest))
     if b["hip"] > b["shoulder"]:
-        return Parallax.none(f"the hips show more parallax ({b['hip']:.3f}) than the shoulders "
-                             f"({b['shoulder']:.3f})")
-    return Parallax(b, True, f"near side {b['hip'] / 2:.1%} (hips) and "
-                             f"{b['shoulder'] / 2:.1%} (shoulders) larger, undone")
+        return SideFit.none(f"the hips show more parallax ({b['hip']:.3f}) than the shoulders "
+                            f"({b['shoulder']:.3f})")
+    return SideFit(b, True, f"near side {b['hip'] / 2:.1%} (hips) and "
+                          f"{b['shoulder'] / 2:.1%} (shoulders) larger, undone")
 
 
-def flatten(values_px: np.ndarray, near: np.ndarray, parallax: Parallax,
+def flatten(values_px: np.ndarray, near: np.ndarray, parallax: SideFit,
             frame_size: tuple[int, int]) -> np.ndarray:
     """(n, 33, 2) landmarks ``values_px`` with each side's parallax undone: per frame, the near
     side's legs scaled about the picture's centre by ``1 - b_hip / 2`` and its arms by
@@ -124,9 +138,9 @@ def flatten(values_px: np.ndarray, near: np.ndarray, parallax: Parallax,
     centre = np.array(frame_size, dtype=float) / 2.0
     near = np.asarray(near)
     for side in ("left", "right"):
-        toward = np.where(near == side, -1.0, np.where(near == "unknown", 0.0, 1.0))
+        toward = _toward(near, side)
         for girdle, points in SIDE_POINTS[side].items():
-            factor = (1.0 + toward * parallax.b[girdle] / 2.0)[:, None, None]
+            factor = (1.0 + toward * parallax.per_girdle[girdle] / 2.0)[:, None, None]
             idx = list(points)
             out[:, idx] = centre + (out[:, idx] - centre) * factor
     return out
@@ -152,21 +166,6 @@ def _robust_slope(x: np.ndarray, y: np.ndarray, *, n_sigmas: float = 3.0,
     return float(slope)
 
 
-@dataclasses.dataclass(frozen=True)
-class TurnedSides:
-    """A turning camera's view of the runner's two sides: per girdle (``"hip"``,
-    ``"shoulder"``) ``k`` (px), the near end's offset from the far end along x per unit of
-    ``sin(yaw) cos(yaw)``; ``applied`` False when the clip did not show it (``note``)."""
-
-    k: dict[str, float]
-    applied: bool
-    note: str = ""
-
-    @classmethod
-    def none(cls, note: str) -> TurnedSides:
-        return cls({"hip": 0.0, "shoulder": 0.0}, False, note)
-
-
 def turn_regressor(time_s: np.ndarray, cos_yaw: np.ndarray) -> np.ndarray:
     """(n,) ``sin(yaw) cos(yaw)`` per frame of a turning camera whose yaw has the cosine
     ``cos_yaw`` (:func:`posecheck.gait.pan.signed_yaw_rad`: negative before the closest
@@ -177,7 +176,7 @@ def turn_regressor(time_s: np.ndarray, cos_yaw: np.ndarray) -> np.ndarray:
 
 
 def estimate_turned_sides(seq: PoseSequence, near: np.ndarray, regressor: np.ndarray, *,
-                          min_frames: int = 10, max_legs: float = 1.0) -> TurnedSides:
+                          min_frames: int = 10, max_legs: float = 1.0) -> SideFit:
     """Fit each girdle's near-minus-far separation (px, along x) against ``regressor``
     (:func:`turn_regressor`) over the frames where ``near`` names the side facing the camera
     and both ends are seen. Not applied over fewer than ``min_frames`` frames, or when the two
@@ -185,28 +184,25 @@ def estimate_turned_sides(seq: PoseSequence, near: np.ndarray, regressor: np.nda
     when the shoulders' offset exceeds ``max_legs`` leg lengths (shoulder joints 0.3-0.4 m
     apart against a 0.8-1 m leg: more than a leg's length follows something else)."""
     near = np.asarray(near)
-    sign = np.where(near == "right", 1.0, np.where(near == "left", -1.0, np.nan))
     k = {}
     for girdle in ("hip", "shoulder"):
-        left = seq.keypoints_px[:, INDEX[f"left_{girdle}"], 0]
-        right = seq.keypoints_px[:, INDEX[f"right_{girdle}"], 0]
-        separation = sign * (right - left)
+        _, separation = _separation(seq, near, girdle)
         good = np.isfinite(separation) & np.isfinite(regressor)
         if good.sum() < min_frames or np.ptp(regressor[good]) <= 0:
-            return TurnedSides.none(f"the {girdle}s were seen in {good.sum()} frames")
+            return SideFit.none(f"the {girdle}s were seen in {good.sum()} frames")
         k[girdle] = _robust_slope(regressor[good], separation[good])
     if k["hip"] * k["shoulder"] < 0 or abs(k["hip"]) > abs(k["shoulder"]):
-        return TurnedSides.none(f"the girdles disagree (hips {k['hip']:.1f} px, shoulders "
-                                f"{k['shoulder']:.1f} px)")
+        return SideFit.none(f"the girdles disagree (hips {k['hip']:.1f} px, shoulders "
+                            f"{k['shoulder']:.1f} px)")
     leg_px = leg_length_px(seq)
     if not (abs(k["shoulder"]) <= max_legs * leg_px):  # NaN leg: not applied either
-        return TurnedSides.none(f"the shoulders' offset ({k['shoulder']:.1f} px) is beyond "
-                                f"{max_legs:g} leg length ({leg_px:.0f} px)")
-    return TurnedSides(k, True, f"sides offset {k['hip']:.1f} px (hips) and {k['shoulder']:.1f} "
-                                f"px (shoulders) per unit of sin(yaw) cos(yaw), undone")
+        return SideFit.none(f"the shoulders' offset ({k['shoulder']:.1f} px) is beyond "
+                            f"{max_legs:g} leg length ({leg_px:.0f} px)")
+    return SideFit(k, True, f"sides offset {k['hip']:.1f} px (hips) and {k['shoulder']:.1f} "
+                          f"px (shoulders) per unit of sin(yaw) cos(yaw), undone")
 
 
-def unturn(values_px: np.ndarray, near: np.ndarray, sides: TurnedSides,
+def unturn(values_px: np.ndarray, near: np.ndarray, sides: SideFit,
            regressor: np.ndarray) -> np.ndarray:
     """(n, 33, 2) landmarks with each side moved along x to the runner's mid-plane: the near
     side's legs by ``-k_hip / 2 * regressor`` and its arms by ``-k_shoulder / 2 * regressor``,
@@ -216,8 +212,8 @@ def unturn(values_px: np.ndarray, near: np.ndarray, sides: TurnedSides,
         return out
     near = np.asarray(near)
     for side in ("left", "right"):
-        toward = np.where(near == side, -1.0, np.where(near == "unknown", 0.0, 1.0))
+        toward = _toward(near, side)
         for girdle, points in SIDE_POINTS[side].items():
-            shift = toward * sides.k[girdle] / 2.0 * regressor
+            shift = toward * sides.per_girdle[girdle] / 2.0 * regressor
             out[:, list(points), 0] += np.nan_to_num(shift)[:, None]
     return out
