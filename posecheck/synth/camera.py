@@ -52,9 +52,7 @@ class Camera:
     def project(self, points_m: np.ndarray) -> np.ndarray:
         """(..., 3) world points to (..., 2) image pixels."""
         d = np.asarray(points_m, dtype=float) - self.position_m
-        c, s = np.cos(self.yaw_rad), np.sin(self.yaw_rad)
-        across = d[..., 0] * c + d[..., 2] * s
-        depth = d[..., 0] * s - d[..., 2] * c
+        across, depth = _turned(d, self.yaw_rad)
         u = 0.5 * self.width + self.direction * self.focal_px * across / depth
         v = 0.5 * self.height - self.focal_px * d[..., 1] / depth
         return np.stack([u, v], axis=-1)
@@ -62,7 +60,15 @@ class Camera:
     def depth(self, points_m: np.ndarray) -> np.ndarray:
         """(...,) distance along the viewing direction (m)."""
         d = np.asarray(points_m, dtype=float) - self.position_m
-        return d[..., 0] * np.sin(self.yaw_rad) - d[..., 2] * np.cos(self.yaw_rad)
+        return _turned(d, self.yaw_rad)[1]
+
+
+def _turned(d: np.ndarray, yaw_rad: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """World vectors ``d`` (..., 3) along a camera turned by ``yaw_rad`` (broadcast against
+    ``d[..., 0]``): across the view (towards the image's right for a left-to-right clip) and
+    along it (depth)."""
+    c, s = np.cos(yaw_rad), np.sin(yaw_rad)
+    return d[..., 0] * c + d[..., 2] * s, d[..., 0] * s - d[..., 2] * c
 
 
 def world_in_camera_axes(landmarks_m: np.ndarray, yaw_rad: np.ndarray, direction: int
@@ -74,10 +80,7 @@ def world_in_camera_axes(landmarks_m: np.ndarray, yaw_rad: np.ndarray, direction
     hips = [INDEX["left_hip"], INDEX["right_hip"]]
     v = np.asarray(landmarks_m, dtype=float)
     v = v - v[:, hips].mean(axis=1, keepdims=True)
-    yaw = np.asarray(yaw_rad, dtype=float)[:, None]
-    c, s = np.cos(yaw), np.sin(yaw)
-    across = v[..., 0] * c + v[..., 2] * s
-    depth = v[..., 0] * s - v[..., 2] * c
+    across, depth = _turned(v, np.asarray(yaw_rad, dtype=float)[:, None])
     return np.stack([direction * across, -v[..., 1], depth], axis=-1)
 
 
