@@ -8,7 +8,8 @@ import pytest
 from posecheck import landmarks as lm
 from posecheck.errors import PosecheckError
 from posecheck.gait.direction import detect_direction, mirror_to_forward
-from posecheck.gait.events import detect_events, repair_alternation, repair_rhythm
+from posecheck.gait.events import (_rhythm_prediction, detect_events, repair_alternation,
+                                   repair_rhythm)
 from posecheck.sequence import PoseSequence
 from support.toy import LEAD_S, LEG_PX, LIFT_PX_PER_S, STEP_S, TOE_RISE_PX, toy_runner
 
@@ -101,6 +102,28 @@ def test_repair_rhythm_replaces_a_glitch_and_keeps_real_step_variation():
     fixed, repaired = repair_rhythm(seen, weight=0.0)
     assert repaired[0] and repaired.sum() == 1
     np.testing.assert_allclose(fixed[0], true[0], atol=0.005)
+
+
+def test_rhythm_prediction_uses_the_nearest_finite_events_either_side():
+    # steps of 0.3 s with a known kink: a line through the chosen neighbours gives a value that
+    # tells which four were taken
+    times = 0.3 * np.arange(12) + 0.01 * np.arange(12) ** 2
+    times[[4, 7]] = np.nan  # missing contacts are skipped, not counted as neighbours
+
+    def line(index, k, values=times):
+        slope, offset = np.polyfit(index, values[index], 1)
+        return slope * k + offset
+
+    assert _rhythm_prediction(times, 5, 2) == pytest.approx(line([3, 6, 2, 8], 5), abs=1e-12)
+    assert _rhythm_prediction(times, 0, 2) == pytest.approx(line([1, 2, 3, 5], 0), abs=1e-12)
+    assert _rhythm_prediction(times, 11, 2) == pytest.approx(line([10, 9, 8, 6], 11), abs=1e-12)
+    # a tie in distance for the last place: the earlier event (2) is taken, not the later (8)
+    one_missing = times.copy()
+    one_missing[7] = 0.3 * 7 + 0.01 * 49
+    expected, other = line([6, 3, 7, 2], 5, one_missing), line([6, 3, 7, 8], 5, one_missing)
+    assert abs(expected - other) > 1e-3
+    assert _rhythm_prediction(one_missing, 5, 2) == pytest.approx(expected, abs=1e-12)
+    assert np.isnan(_rhythm_prediction(np.array([0.0, np.nan, 0.6, np.nan]), 1, 2))  # two only
 
 
 def test_repair_rhythm_leaves_irregular_steps_alone():

@@ -213,8 +213,13 @@ def _rhythm_prediction(times_s: np.ndarray, k: int, neighbours: int) -> float:
     """Time of event ``k`` predicted by a line (event index to time) through the
     ``2 * neighbours`` finite events nearest to it in index (both sides when it has them, one
     side at a run's end); NaN with fewer than three of them."""
-    others = [i for i in range(len(times_s)) if i != k and np.isfinite(times_s[i])]
-    index = sorted(others, key=lambda i: (abs(i - k), i))[:2 * neighbours]
+    index = []  # nearest first, the earlier of two as near; walked out from k, not sorted
+    for distance in range(1, len(times_s)):  # (a long clip has thousands of events)
+        for i in (k - distance, k + distance):
+            if 0 <= i < len(times_s) and np.isfinite(times_s[i]) and len(index) < 2 * neighbours:
+                index.append(i)
+        if len(index) == 2 * neighbours or (k - distance < 0 and k + distance >= len(times_s)):
+            break
     if len(index) < 3:
         return float("nan")
     slope, offset = np.polyfit(index, times_s[index], 1)
