@@ -390,7 +390,7 @@ def _bridge(offsets: np.ndarray, jumped: np.ndarray, time_s: np.ndarray,
 
 def line_residuals(values: np.ndarray, *, half_window: int, min_points: int = 5,
                    max_side_points: int = 6,
-                   block_values: int = 1 << 21) -> tuple[np.ndarray, np.ndarray]:
+                   block_values: int = 1 << 18) -> tuple[np.ndarray, np.ndarray]:
     """For each frame of ``values`` (n,): its residual from Siegel's repeated-median line
     through the ``half_window`` frames either side of it, and the robust standard deviation
     (1.4826 x the median absolute residual) of that window. NaN values are ignored; NaN where

@@ -151,22 +151,26 @@ class PoseSequence:
         for name in NAMES:
             header += [f"{name}_x_px", f"{name}_y_px", f"{name}_visibility",
                        f"{name}_x_m", f"{name}_y_m", f"{name}_z_m"]  # fmt: skip
-        per_landmark = np.concatenate(
-            [self.keypoints_px, self.visibility[:, :, None], self.world_m], axis=2
-        ).reshape(self.n_frames, -1)
         # pixels to 0.01 px; visibility and metres to 0.1 mm
         formats = ["{:.2f}", "{:.2f}", "{:.4f}", "{:.4f}", "{:.4f}", "{:.4f}"] * N_LANDMARKS
         with open(path, "w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
-            for i in range(self.n_frames):
-                cells = [
-                    fmt.format(v) if np.isfinite(v) else ""
-                    for fmt, v in zip(formats, per_landmark[i])
-                ]
-                writer.writerow([i, f"{self.time_s[i]:.4f}", *cells])
+            # a block of frames at a time: the rows of a whole long clip side by side would
+            # be another copy of its pose (1.6 kB a frame)
+            for start in range(0, self.n_frames, CSV_BLOCK_FRAMES):
+                block = slice(start, start + CSV_BLOCK_FRAMES)
+                per_landmark = np.concatenate(
+                    [self.keypoints_px[block], self.visibility[block, :, None],
+                     self.world_m[block]], axis=2).reshape(-1, N_LANDMARKS * 6)
+                for i, row in enumerate(per_landmark, start):
+                    cells = [fmt.format(v) if np.isfinite(v) else ""
+                             for fmt, v in zip(formats, row)]
+                    writer.writerow([i, f"{self.time_s[i]:.4f}", *cells])
 
 
+#: Frames formatted at a time by :meth:`PoseSequence.to_csv`.
+CSV_BLOCK_FRAMES = 1024
 #: The arrays :meth:`PoseSequence.save` writes (``format_version`` is not needed to read).
 _SAVED = ("time_s", "keypoints_px", "visibility", "world_m", "fps", "frame_size", "landmarks",
           "meta")
