@@ -299,8 +299,12 @@ def run_interrupted(args: list[str], *, cwd: Path, env: dict, staging_in: Path, 
     """Start posecheck, wait until its staging folder ``.OUTNAME.partial-*`` appears in
     ``staging_in`` (the run has begun), give the pose stage ``after_s`` more, then send SIGINT
     as Ctrl-C does. Returns the finished process and whether the signal came while it ran."""
+    # Ctrl-C at a terminal reaches a process whose SIGINT is the default; a test run started
+    # in the background of a script inherits SIGINT ignored, and Python then never raises
+    # KeyboardInterrupt (the run went on to exit 0), so the child gets the default back
     process = subprocess.Popen(offline_command(*args), cwd=cwd, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=_default_sigint)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if list(staging_in.glob(f".{outname}.partial-*")):
@@ -312,6 +316,11 @@ def run_interrupted(args: list[str], *, cwd: Path, env: dict, staging_in: Path, 
         process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=120)
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr), running
+
+
+def _default_sigint() -> None:
+    """In the child before it starts posecheck: SIGINT back to its default action."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def html_breaking_name() -> str:
