@@ -23,6 +23,7 @@ from posecheck.gait import analyze_gait
 from posecheck.options import AnalysisOptions
 from posecheck.report import IndexEntry, write_index, write_report
 from posecheck.report.page import number
+from posecheck.report import plots
 from posecheck.report.plots import threshold_edges, verdict_zones
 from posecheck.report.signals import time_signals
 from posecheck.result import Analysis, Notice, collect_warnings
@@ -215,6 +216,55 @@ def test_plots_are_inline_svg(analysis, tmp_path):
     # one per card with measured steps, and the clip over time
     assert len(plots) == len(analysis.findings) + 1
     assert all(p["src"].startswith("data:image/svg+xml;base64,") and p["alt"] for p in plots)
+
+
+def test_running_median_is_centred_and_leaves_out_missing_steps():
+    values = np.array([1.0, 2.0, 3.0, 4.0, 100.0, 6.0, np.nan, 8.0])
+    np.testing.assert_allclose(plots.running_median(values, 3),
+                               [1.5, 2.0, 3.0, 4.0, 6.0, 53.0, 7.0, 8.0])
+    assert np.isnan(plots.running_median(np.array([np.nan, np.nan]), 3)).all()
+
+
+def _strike_collections(figure) -> list:
+    from matplotlib.collections import LineCollection
+    return [c for ax in figure.axes for c in ax.collections if isinstance(c, LineCollection)]
+
+
+def test_a_long_clip_is_plotted_step_by_step(analysis):
+    gait = analysis.gait
+    findings = {f.check_id: f for f in analysis.findings}
+    signals = time_signals(gait)
+    n_strikes = int(np.isfinite(gait.events.ic_s).sum())
+    # the 2 s clip as it is: curves and one line per foot strike in each of the four panels
+    short = plots.time_figure(signals, gait, findings)
+    assert plots.shows_curves(signals)
+    collections = _strike_collections(short)
+    assert len(collections) == 4 and all(len(c.get_segments()) == n_strikes
+                                         for c in collections)
+    assert "left knee" in short.axes[0].get_legend_handles_labels()[1]
+    # as if it were longer than the limit: no curves, no strike lines, the running medians
+    long = plots.time_figure(signals, gait, findings, max_curves_s=1.0)
+    assert not plots.shows_curves(signals, max_curves_s=1.0)
+    assert _strike_collections(long) == []
+    labels = [ax.get_legend_handles_labels()[1] for ax in long.axes]
+    assert "left knee" not in labels[0] and "median of 15 steps" in labels[0]
+    assert "whole body, median of 15 steps" in labels[1]
+    # the knee panel's running line is the running median of the counted knee values
+    knee = findings["knee"].measure
+    times = collect_steps(gait).knee_s[:len(knee.per_step)]
+    keep = knee.used & np.isfinite(knee.per_step) & np.isfinite(times)
+    order = np.argsort(times[keep])
+    (line,) = [ln for ln in long.axes[0].get_lines() if ln.get_label() == "median of 15 steps"]
+    np.testing.assert_allclose(line.get_ydata(), plots.running_median(
+        knee.per_step[keep][order]))
+
+
+def test_the_report_of_a_long_clip_says_it_is_shown_step_by_step(analysis, tmp_path,
+                                                                  monkeypatch):
+    monkeypatch.setattr(plots, "MAX_CURVES_S", 1.0)  # the 2 s clip counts as long
+    text, _ = _write(analysis, tmp_path, video_name=None)
+    assert "longer than 1 s, so it is shown step by step" in text
+    assert "Vertical lines: foot strikes" not in text
 
 
 def test_a_failed_gait_still_gives_a_readable_report(failed, tmp_path):

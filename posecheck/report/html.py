@@ -466,17 +466,27 @@ def _time_plots(view: _View) -> str:
             return ""
         figure = plots.knee_only_figure(analysis.pose)
         alt = "knee flexion of both legs over time"
+        curves = True
     else:
         findings = {f.check_id: f for f in view.findings}
-        figure = plots.time_figure(time_signals(analysis.gait), analysis.gait, findings,
+        signals = time_signals(analysis.gait)
+        curves = plots.shows_curves(signals)
+        figure = plots.time_figure(signals, analysis.gait, findings,
                                    baseline=analysis.options.baseline)
         alt = ("knee flexion, lean, ankle ahead of the centre of mass and cadence over time, "
-               "foot strikes marked")
-    legend = ('<p class="note">Vertical lines: foot strikes (left foot orange, right blue). '
-              'Dots: the values the checks read (filled: counted; hollow: left out). Dashed '
-              'lines: the watch (orange) and fix (red) thresholds. The whole-body line turns '
-              'forward as the body passes over the foot, so the lean check reads it at '
-              'mid-stance.</p>')
+               + ("foot strikes marked" if curves else "step by step"))
+    if curves:
+        legend = ('<p class="note">Vertical lines: foot strikes (left foot orange, right '
+                  'blue). Dots: the values the checks read (filled: counted; hollow: left '
+                  'out). Dashed lines: the watch (orange) and fix (red) thresholds. The '
+                  'whole-body line turns forward as the body passes over the foot, so the '
+                  'lean check reads it at mid-stance.</p>')
+    else:
+        legend = (f'<p class="note">The clip is longer than {plots.MAX_CURVES_S:g} s, so it is '
+                  'shown step by step: dots are the values the checks read (filled: counted, '
+                  'in the landing foot\'s colour; hollow: left out), the dark line their '
+                  f'running median over {plots.RUNNING_STEPS} steps, dashed lines the watch '
+                  '(orange) and fix (red) thresholds.</p>')
     return (f'<section id="plots"><h2>Through the clip</h2><div class="panel">'
             f'<img class="plot" src="{plots.data_uri(figure)}" alt="{esc(alt)}"></div>'
             f'{legend}</section>')

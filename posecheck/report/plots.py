@@ -1,7 +1,8 @@
 """The report's figures (matplotlib), each returned as a ``data:`` URI that the page carries.
 
 - :func:`time_figure`: knee flexion, lean and foot offset through the clip with the foot strikes
-  marked, and the cadence of each step, on one time axis;
+  marked, and the cadence of each step, on one time axis (a clip over :data:`MAX_CURVES_S`:
+  each step's values and their running median, see :func:`shows_curves`);
 - :func:`per_step_figure`: one check's value per step against its verdict zones;
 - :func:`knee_only_figure`: the knee angles alone, for a clip whose gait stage failed.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import warnings
 
 import numpy as np
 from matplotlib import rc_context
@@ -30,7 +32,7 @@ from posecheck.checks.steps import collect_steps
 from posecheck.gait.analysis import GaitAnalysis
 from posecheck.report.page import FOOT_RGB, VERDICT_RGB
 from posecheck.report.signals import FEET, TimeSignals, knee_flexion_series
-from posecheck.sequence import PoseSequence
+from posecheck.sequence import PoseSequence, nearest_frames
 
 RC = {
     "svg.fonttype": "none",  # text stays text: sharp, searchable, and a tenth of the size
@@ -51,6 +53,13 @@ RC = {
 }
 INK = "#1d232b"
 GREY = "#9aa3ad"
+#: A clip longer than this (seconds) gets each step's values and their running median in the
+#: time plot instead of the curves and a line per foot strike: a minute of curves on a page's
+#: width fills the panels solid (a step every 0.35 s is 170 lines a minute).
+MAX_CURVES_S = 30.0
+#: The running median's window in steps (about 5 s of running): a trend through the clip that
+#: a single odd step does not move.
+RUNNING_STEPS = 15
 
 
 def _rgb(rgb: tuple[int, int, int]) -> tuple[float, float, float]:
@@ -178,14 +187,15 @@ def _dots(ax: Axes, x: np.ndarray, y: np.ndarray, feet: tuple[str, ...], used: n
 
 
 def _step_marks(ax: Axes, times: np.ndarray, finding: Finding | None, feet: tuple[str, ...],
-                *, label: str) -> list[Line2D]:
-    """The check's per-step values at their instants: filled when counted, hollow when not.
-    Returns their legend entries."""
+                *, label: str, ms: float = 6.5) -> list[Line2D]:
+    """The check's per-step values at their instants: filled when counted, hollow when not
+    (markers ``ms`` points across). Returns their legend entries."""
     if finding is None:
         return []
     m = finding.measure
-    _dots(ax, times, m.per_step, feet, m.used, filled={"ms": 6.5, "mew": 1.1, "mec": INK},
-          hollow={"ms": 6.5, "mew": 1.1, "mec": GREY}, zorder=4)
+    mew = 1.1 * ms / 6.5
+    _dots(ax, times, m.per_step, feet, m.used, filled={"ms": ms, "mew": mew, "mec": INK},
+          hollow={"ms": ms, "mew": mew, "mec": GREY}, zorder=4)
     shown = np.isfinite(m.per_step) & np.isfinite(times[: len(m.per_step)])
     handles = [Line2D([], [], ls="", marker="o", ms=6.5, mfc=GREY, mec=INK, label=label)]
     if (shown & ~m.used).any():
@@ -220,45 +230,104 @@ def _threshold_lines(ax: Axes, finding: Finding | None, baseline: Baseline | Non
                     color=VERDICT[verdict], zorder=5)
 
 
+def shows_curves(signals: TimeSignals, *, max_curves_s: float | None = None) -> bool:
+    """Whether :func:`time_figure` draws the curves and the foot strikes (a clip of at most
+    ``max_curves_s``, default :data:`MAX_CURVES_S`) or, for a longer one, each step's values
+    and their running median."""
+    limit = MAX_CURVES_S if max_curves_s is None else max_curves_s
+    t = signals.time_s
+    return len(t) < 2 or float(t[-1] - t[0]) <= limit
+
+
+def running_median(values: np.ndarray, window: int = RUNNING_STEPS) -> np.ndarray:
+    """The centred running median of ``values`` over ``window`` of them (an odd number; NaN
+    values left out, fewer values at the two ends); NaN where a window holds none."""
+    half = window // 2
+    values = np.asarray(values, dtype=float)
+    padded = np.concatenate([np.full(half, np.nan), values, np.full(half, np.nan)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN window gives NaN
+        return np.nanmedian(windows, axis=1)
+
+
+def _running_line(ax: Axes, times: np.ndarray, values: np.ndarray, *, colour: str = INK,
+                  label: str = f"median of {RUNNING_STEPS} steps") -> None:
+    """The running median of per-step ``values`` (NaN: left out) at their ``times``."""
+    n = min(len(times), len(values))
+    x, y = np.asarray(times[:n], dtype=float), np.asarray(values[:n], dtype=float)
+    keep = np.isfinite(x) & np.isfinite(y)
+    if keep.sum() < 2:
+        return
+    order = np.argsort(x[keep])
+    ax.plot(x[keep][order], running_median(y[keep][order]), color=colour, lw=2.0, zorder=5,
+            label=label)
+
+
+def _counted(finding: Finding | None) -> np.ndarray:
+    """The per-step values of ``finding`` that count toward its verdict (NaN for the rest)."""
+    if finding is None:
+        return np.array([])
+    m = finding.measure
+    return np.where(np.asarray(m.used, dtype=bool), m.per_step, np.nan)
+
+
+def _at_steps(time_s: np.ndarray, series: np.ndarray, step_s: np.ndarray) -> np.ndarray:
+    """``series`` (one value a frame) at each step's time, from the nearest frame; NaN where
+    the step's time is."""
+    step_s = np.asarray(step_s, dtype=float)
+    out = np.full(len(step_s), np.nan)
+    finite = np.isfinite(step_s)
+    if len(time_s) and finite.any():
+        out[finite] = np.asarray(series, dtype=float)[nearest_frames(time_s, step_s[finite])]
+    return out
+
+
 def time_figure(signals: TimeSignals, gait: GaitAnalysis, findings: dict[str, Finding], *,
-                baseline: Baseline | None = None) -> Figure:
+                baseline: Baseline | None = None, max_curves_s: float | None = None) -> Figure:
     """Four panels on one time axis: knee flexion of each leg, the whole-body lean in stance
     with the trunk angle, each ankle ahead of the centre of mass, and each step's cadence.
     Vertical lines mark the foot strikes (left orange, right blue); dots are the values the
     checks read (filled: counted; hollow: left out); dashed lines the watch and fix
-    thresholds."""
+    thresholds. A clip longer than ``max_curves_s`` (:func:`shows_curves`) keeps the dots and
+    the thresholds and shows the running median of the counted steps in place of the curves
+    and the foot strikes."""
     fig, axes = _figure(10.5, 8.4, rows=4)
     t = signals.time_s
     events = gait.events
     feet = events.foot
+    curves = shows_curves(signals, max_curves_s=max_curves_s)
+    steps = collect_steps(gait)
     with rc_context(RC):
         knee, lean, offset, cadence = axes
-        for foot in FEET:
+        for foot in FEET if curves else ():
             knee.plot(t, signals.knee_flexion_deg[foot], color=FOOT[foot], lw=1.6,
                       label=f"{foot} knee")
         # where the knee check read it: about a frame before the strike (checks.steps)
-        marks = {knee: _step_marks(knee, collect_steps(gait).knee_s, findings.get("knee"),
-                                   feet, label="as the foot lands")}
+        ms = 6.5 if curves else 4.0  # minutes of steps: smaller dots
+        marks = {knee: _step_marks(knee, steps.knee_s, findings.get("knee"), feet,
+                                   label="as the foot lands", ms=ms)}
         _threshold_lines(knee, findings.get("knee"), baseline)
         knee.set_ylabel("knee flexion (°)")
         knee.set_title("Knee bend (0° = straight leg)", loc="left", fontsize=10.5,
                        fontweight="bold")
 
-        lean.plot(t, signals.trunk_deg, color=GREY, lw=1.2, label="trunk")
-        lean.plot(t, signals.lean_deg, color=INK, lw=2.0, label="whole body (in stance)")
+        if curves:
+            lean.plot(t, signals.trunk_deg, color=GREY, lw=1.2, label="trunk")
+            lean.plot(t, signals.lean_deg, color=INK, lw=2.0, label="whole body (in stance)")
         marks[lean] = _step_marks(lean, events.mid_stance_s, findings.get("lean"), feet,
-                                  label="mid-stance")
+                                  label="mid-stance", ms=ms)
         _threshold_lines(lean, findings.get("lean"), baseline)
         lean.set_ylabel("lean (°)")
         lean.set_title(f"Forward lean against the {signals.lean_reference}", loc="left",
                        fontsize=10.5, fontweight="bold")
 
-        for foot in FEET:
+        for foot in FEET if curves else ():
             offset.plot(t, signals.foot_offset_leg[foot], color=FOOT[foot], lw=1.6,
                         label=f"{foot} ankle")
         offset.axhline(0, color=INK, lw=0.8)
         marks[offset] = _step_marks(offset, events.ic_s, findings.get("landing"), feet,
-                                    label="at foot strike")
+                                    label="at foot strike", ms=ms)
         _threshold_lines(offset, findings.get("landing"), baseline)
         offset.set_ylabel("leg lengths")
         offset.set_title("Ankle ahead of the centre of mass", loc="left", fontsize=10.5,
@@ -266,7 +335,7 @@ def time_figure(signals: TimeSignals, gait: GaitAnalysis, findings: dict[str, Fi
 
         found = findings.get("cadence")
         if found is not None and np.isfinite(found.measure.per_step).any():
-            marks[cadence] = _step_marks(cadence, events.ic_s, found, feet, label="step")
+            marks[cadence] = _step_marks(cadence, events.ic_s, found, feet, label="step", ms=ms)
             if math.isfinite(found.value):
                 cadence.axhline(found.value, color=INK, lw=1.1, ls="--", label="median")
             _threshold_lines(cadence, found, baseline)
@@ -279,8 +348,19 @@ def time_figure(signals: TimeSignals, gait: GaitAnalysis, findings: dict[str, Fi
         cadence.set_ylabel("steps/min")
         cadence.set_title("Cadence, step by step", loc="left", fontsize=10.5, fontweight="bold")
         cadence.set_xlabel("time (s)")
+        if not curves:
+            for ax, key, times in ((knee, "knee", steps.knee_s), (offset, "landing", events.ic_s),
+                                   (cadence, "cadence", events.ic_s)):
+                _running_line(ax, times, _counted(findings.get(key)))
+            # the lean panel's lines, as the curves show them, read at each mid-stance
+            mid = events.mid_stance_s
+            _running_line(lean, mid, _at_steps(t, signals.trunk_deg, mid), colour=GREY,
+                          label=f"trunk, median of {RUNNING_STEPS} steps")
+            _running_line(lean, mid, _at_steps(t, signals.lean_deg, mid),
+                          label=f"whole body, median of {RUNNING_STEPS} steps")
         for ax in axes:
-            _foot_strikes(ax, gait)
+            if curves:
+                _foot_strikes(ax, gait)
             handles = ax.get_legend_handles_labels()[0] + marks.get(ax, [])
             if handles:
                 ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0),
