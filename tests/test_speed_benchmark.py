@@ -68,3 +68,30 @@ def test_the_memory_of_a_process_and_its_children_is_read(tmp_path):
         child.kill()
         child.wait()
     assert speed.pss_mb(child.pid) is None and speed.rss_mb(child.pid) is None
+
+
+def _load_long_clip():
+    sys.path.insert(0, str(REPO / "benchmarks"))  # it imports speed.py beside it
+    spec = importlib.util.spec_from_file_location("long_clip_benchmark",
+                                                  REPO / "benchmarks/long_clip.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_long_clip_repeats_the_pose_with_times_running_on():
+    from pathlib import Path
+
+    from posecheck.pose import PeopleFrames
+    from posecheck.video import VideoInfo
+
+    long_clip = _load_long_clip()
+    info = VideoInfo(Path("clip.mp4"), 64, 48, 50.0, 0.06, 3, 0, "h264")
+    people = [["a"], [], ["b", "c"]]
+    frames = PeopleFrames(info=info, time_s=np.array([0.0, 0.02, 0.04]), people=people,
+                          model="m", seconds=1.0)
+    twice = long_clip.repeated(frames, 2)
+    np.testing.assert_allclose(twice.time_s, [0.0, 0.02, 0.04, 0.06, 0.08, 0.1])
+    assert twice.people == [["a"], [], ["b", "c"], ["a"], [], ["b", "c"]]
+    assert twice.info.n_frames == 6 and frames.info.n_frames == 3
