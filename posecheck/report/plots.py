@@ -273,8 +273,8 @@ def _counted(finding: Finding | None) -> np.ndarray:
 
 
 def _at_steps(time_s: np.ndarray, series: np.ndarray, step_s: np.ndarray) -> np.ndarray:
-    """``series`` (one value a frame) at each step's time, from the nearest frame; NaN where
-    the step's time is."""
+    """``series`` (one value a frame) at each step's time ``step_s``, from the nearest frame;
+    NaN where a step has no time."""
     step_s = np.asarray(step_s, dtype=float)
     out = np.full(len(step_s), np.nan)
     finite = np.isfinite(step_s)
