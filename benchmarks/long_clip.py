@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import os
 import shutil
 import sys
 import tempfile
@@ -45,14 +46,6 @@ STAGES = [(tracking, "link_tracks"), (cleaning, "clean"), (analyze_module, "anal
           (analyze_module, "write_teaching_video"), (analyze_module, "write_report")]
 
 
-def status_mb(field: str) -> float:
-    """``VmRSS`` or ``VmHWM`` of this process, MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def reset_peak() -> None:
     """Start ``VmHWM`` again from the current RSS."""
     Path("/proc/self/clear_refs").write_text("5")
@@ -66,10 +59,10 @@ def timed_stages(rows: list[dict]):
     def wrap(name, function):
         def timed(*args, **kwargs):
             reset_peak()
-            before, start = status_mb("VmRSS"), time.perf_counter()
+            before, start = speed.rss_mb(os.getpid()), time.perf_counter()
             result = function(*args, **kwargs)
             rows.append({"stage": name, "s": time.perf_counter() - start,
-                         "rss_before_mb": before, "peak_mb": status_mb("VmHWM")})
+                         "rss_before_mb": before, "peak_mb": speed.rss_mb(os.getpid(), "VmHWM")})
             return result
         return timed
 
