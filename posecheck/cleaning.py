@@ -157,17 +157,28 @@ def swap_labels(
     cost_points: tuple[int, ...],
     *,
     swap_penalty_px: float,  # price of relabelling one frame (see repair_swaps)
+    lag: int = 1,  # frames between the positions compared
 ) -> np.ndarray:
     """(n,) bool: frames whose left/right labels of ``cost_points`` should be exchanged.
 
     ``keypoints_px`` is (n, 33, 2); ``cost_points`` are left-side landmark indices (their right
     counterparts are found through :data:`posecheck.landmarks.MIRROR`). The cost of a labelling is
     ``swap_penalty_px`` per relabelled frame plus the summed acceleration
-    ``|p[t] - 2 p[t-1] + p[t-2]|`` (mean over the points) of the relabelled tracks: a change of
-    velocity, not of position, so two legs passing each other mid-swing (same place, opposite
-    velocities) are not mistaken for a swap. Where a point is missing in frame
-    t-2, its displacement from t-1 to t stands in.
+    ``|p[t] - 2 p[t-L] + p[t-2L]|`` (mean over the points, L = ``lag``) of the relabelled
+    tracks: a change of velocity, not of position, so two legs passing each other mid-swing (same
+    place, opposite velocities) are not mistaken for a swap. Where a point is missing in frame
+    t-2L, its displacement from t-L to t stands in. With ``lag`` L > 1 the frames fall into L
+    chains (t, t+L, t+2L, ...), each labelled on its own. :func:`repair_swaps` compares
+    consecutive frames; ``benchmarks/swap_accuracy.py`` measures longer lags against it.
     """
+    if lag < 1:
+        raise PosecheckError(f"swap_labels: lag must be a whole number of frames >= 1, got {lag}")
+    if lag > 1:
+        out = np.zeros(len(keypoints_px), dtype=bool)
+        for start in range(min(lag, len(keypoints_px))):
+            out[start::lag] = swap_labels(keypoints_px[start::lag], cost_points,
+                                          swap_penalty_px=swap_penalty_px)
+        return out
     n = len(keypoints_px)
     if n < 3:
         return np.zeros(n, dtype=bool)

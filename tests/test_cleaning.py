@@ -218,6 +218,32 @@ def test_swap_labels_of_empty_track_is_empty():
                                 swap_penalty_px=1.0).shape == (0,)
 
 
+@pytest.mark.parametrize("lag", [1, 2, 3])
+def test_swap_labels_over_a_lag_finds_the_swapped_frames(lag):
+    fps = 60.0
+    truth = running_legs(240, fps=fps)
+    frames = [50, 51, 52, 53, 54, 55, 150]  # 0.1 s swapped, and one frame
+    swapped = swap_frames(truth, frames, LEG["left"])
+    found = cleaning.swap_labels(swapped, cleaning.LEG_COST_POINTS, swap_penalty_px=15.0,
+                                 lag=lag)
+    np.testing.assert_array_equal(np.flatnonzero(found), frames)
+
+
+def test_swap_labels_over_a_lag_labels_each_chain_of_frames_on_its_own():
+    track = swap_frames(far_leg_snapping(300), [40, 41, 42, 200], LEG["left"])
+    found = cleaning.swap_labels(track, cleaning.LEG_COST_POINTS, swap_penalty_px=15.0, lag=3)
+    for start in range(3):
+        alone = cleaning.swap_labels(track[start::3], cleaning.LEG_COST_POINTS,
+                                     swap_penalty_px=15.0)
+        np.testing.assert_array_equal(found[start::3], alone)
+
+
+def test_swap_labels_rejects_a_lag_under_one_frame():
+    with pytest.raises(PosecheckError, match="lag"):
+        cleaning.swap_labels(running_legs(10), cleaning.LEG_COST_POINTS, swap_penalty_px=1.0,
+                             lag=0)
+
+
 # ---- the whole pipeline -----------------------------------------------------------------------
 
 
