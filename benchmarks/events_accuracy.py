@@ -92,7 +92,7 @@ def force_plate_section(quick: bool) -> None:
                     for start in starts:
                         seq = mocap.side_view_sequence(trial.centres, trial.time_s, fps=fps,
                                                        camera=camera, start_s=start, **options)
-                        gait = analyze_gait(seq)
+                        gait = analyze_gait(seq, camera="pan" if options.get("pan") else None)
                         end = start + seq.time_s[-1]
                         ev = gait.events
                         scores.append(mocap.score_events(trial.truth, ev.ic_s, ev.to_s, ev.foot,
@@ -323,7 +323,8 @@ def real_video_section(workdir: Path) -> None:
         else:
             raw = extract_pose(clip, show_progress=False)
             raw.save(cached)
-        gait = analyze_gait(clean(raw))
+        pans = (raw.meta.get("footage") or {}).get("panning")  # as posecheck analyze reads it
+        gait = analyze_gait(clean(raw), camera="pan" if pans else None)
         mode = gait.mode
         print(f"{folder:<22} cadence {gait.cadence_spm:6.1f} steps/min, {len(gait.events)} "
               f"contacts, {mode.mode} (by {mode.source}: airborne in {mode.flight_fraction:.0%} "

@@ -13,6 +13,10 @@ Held-out set (nothing chosen on it):
 - the real clips of ``../shared/data/clips`` against their hand labels (treadmill-side-male's
   IC/TO within one frame are issue 8's targets).
 
+Each case's events are read as ``analyze_gait`` reads them: the ground's drift in the picture
+is taken off toe-off only where the camera moves (the panning force-plate conditions, the
+synthetic pan clips, the real clips whose background moves).
+
 For each candidate ``ic_speed_fraction`` and ``toe_rise_legs``: median signed error (bias),
 median and 95th percentile absolute error, in ms, for IC and TO. The rule: the value whose
 larger tuning bias (force plate or synthetic) is smallest.
@@ -53,11 +57,13 @@ CLIPS = SHARED / "clips"
 
 
 class Case:
-    """One sequence with its truth: ``margin_s`` keeps contacts cut by the clip's ends out."""
+    """One sequence with its truth: ``margin_s`` keeps contacts cut by the clip's ends out;
+    ``camera_moves`` as ``analyze_gait`` passes it (a panning camera)."""
 
-    def __init__(self, name, seq, truth, end_s, margin_s):
+    def __init__(self, name, seq, truth, end_s, margin_s, camera_moves):
         self.name, self.seq, self.truth, self.end_s, self.margin_s = (
             name, seq, truth, end_s, margin_s)
+        self.camera_moves = camera_moves
         self.forward = mirror_to_forward(seq, detect_direction(seq))
 
 
@@ -73,7 +79,7 @@ def force_plate_cases(speed: str, fps_list, *, perturbed_seeds=(), pan=False) ->
                         if perturbed_seeds else [("", exact)])
             for label, seq in versions:
                 cases.append(Case(f"T{speed} {fps:.0f} {side} {label}", clean(seq), trial.truth,
-                                  float(seq.time_s[-1]), 0.15))
+                                  float(seq.time_s[-1]), 0.15, pan))
     return cases
 
 
@@ -90,7 +96,7 @@ def synthetic_cases(specs, workdir: Path) -> list[Case]:
                                              "end_s": float(clip.time_s[-1])}))
         data = pickle.loads(cached.read_bytes())
         cases.append(Case(f"synth {spec.seed}", clean(data["raw"]), data["truth"],
-                          data["end_s"], 0.15))
+                          data["end_s"], 0.15, spec.camera == "pan"))
     return cases
 
 
@@ -103,15 +109,17 @@ def real_cases(workdir: Path) -> list[Case]:
         cached = workdir / f"{folder.name}.pose_raw.npz"
         if not cached.exists():
             extract_pose(labels.video, show_progress=False).save(cached)
-        cases.append(Case(folder.name, clean(PoseSequence.load(cached)), labels.truth(),
-                          labels.n_frames / labels.fps, 0.0))
+        raw = PoseSequence.load(cached)
+        pans = bool((raw.meta.get("footage") or {}).get("panning"))  # as posecheck analyze
+        cases.append(Case(folder.name, clean(raw), labels.truth(),
+                          labels.n_frames / labels.fps, 0.0, pans))
     return cases
 
 
 def score(cases: list[Case], **thresholds) -> dict:
     ic, to, missed, within_ic, n_ic = [], [], 0, 0, 0
     for case in cases:
-        events = detect_events(case.forward, **thresholds)
+        events = detect_events(case.forward, camera_moves=case.camera_moves, **thresholds)
         s = mocap.score_events(case.truth, events.ic_s, events.to_s, events.foot, start_s=0.0,
                                end_s=case.end_s, margin_s=case.margin_s)
         ic.append(s.ic_error_s * 1000)

@@ -197,3 +197,49 @@ def test_analyze_gait_slope_sources_and_summary():
     assert len(user.steps) == len(ic)
     with pytest.raises(PosecheckError):
         analyze_gait(seq, camera="drone")
+
+
+def _drifting(seq: PoseSequence, px_per_s: float) -> PoseSequence:
+    """The sequence as a camera following the runner down a slope sees it: the whole picture,
+    ground included, moving steadily up the image."""
+    kp = seq.keypoints_px.copy()
+    kp[..., 1] -= px_per_s * seq.time_s[:, None]
+    return seq.replace(keypoints_px=kp)
+
+
+def test_a_moving_camera_has_its_ground_drift_taken_off_toe_off():
+    fps = 60.0
+    seq, ic, to = toy_runner(fps)
+    drifting = _drifting(seq, 60.0)
+    events = detect_events(mirror_to_forward(drifting, detect_direction(drifting)),
+                           camera_moves=True)
+    np.testing.assert_allclose(events.ic_s, ic, atol=0.004)
+    np.testing.assert_allclose(events.to_s, to + TOE_RISE_PX / LIFT_PX_PER_S, atol=0.002)
+
+
+def test_a_static_camera_takes_the_ground_as_still():
+    fps = 60.0
+    seq, ic, to = toy_runner(fps)
+    expected_to = to + TOE_RISE_PX / LIFT_PX_PER_S
+    still = detect_events(mirror_to_forward(seq, detect_direction(seq)), camera_moves=False)
+    np.testing.assert_allclose(still.to_s, expected_to, atol=0.002)
+    # the same drift read as the toe's own motion: the stance toe seems to rise all through
+    # the contact and leaves its stance level early
+    drifting = _drifting(seq, 60.0)
+    events = detect_events(mirror_to_forward(drifting, detect_direction(drifting)),
+                           camera_moves=False)
+    assert np.all(events.to_s[np.isfinite(events.to_s)] < expected_to[np.isfinite(events.to_s)]
+                  - 0.02)
+
+
+def test_analyze_gait_fits_the_ground_drift_for_a_panning_camera_only():
+    from posecheck.gait import analyze_gait
+
+    seq, _, to = toy_runner(60.0)
+    drifting = _drifting(seq, 60.0)
+    expected_to = to + TOE_RISE_PX / LIFT_PX_PER_S
+    panning = analyze_gait(drifting, camera="pan").events
+    np.testing.assert_allclose(panning.to_s, expected_to, atol=0.002)
+    static = analyze_gait(drifting, camera="static", slope_deg=0.0).events
+    assert np.all(static.to_s[np.isfinite(static.to_s)] < expected_to[np.isfinite(static.to_s)]
+                  - 0.02)

@@ -183,7 +183,8 @@ def analyze_gait(seq: PoseSequence, *, height_m: float | None = None,
 
     ``height_m``: the runner's height (else lengths are in leg lengths); ``slope_deg``: the ground
     slope, negative downhill (else estimated when the camera is static); ``camera``: ``"static"``,
-    ``"pan"`` or None (unknown: a runner crossing the frame implies a static camera);
+    ``"pan"`` or None (unknown: a runner crossing the frame implies a static camera; toe-off
+    takes the ground as still in the picture unless ``"pan"``);
     ``camera_roll_deg``: the angle level ground makes in the image, forward-up positive;
     ``sex``: the de Leva table for the CoM.
     """
@@ -191,20 +192,22 @@ def analyze_gait(seq: PoseSequence, *, height_m: float | None = None,
         raise PosecheckError(f"camera must be 'static' or 'pan', got {camera!r}")
     direction = detect_direction(seq)
     forward = mirror_to_forward(seq, direction)
-    events = detect_events(forward)
+    moves = camera == "pan"  # given, or the background moves (posecheck.analyze)
+    events = detect_events(forward, camera_moves=moves)
     scale = estimate_scale(forward, height_m=height_m)
     slope = _slope(forward, events, direction, scale, slope_deg=slope_deg, camera=camera,
                    camera_roll_deg=camera_roll_deg)
     if math.isfinite(slope.deg) and slope.deg != 0:
         # toe-off is read along the ground normal: redo it with the slope as seen in the image
-        events = detect_events(forward, ground_slope_deg=slope.deg + camera_roll_deg)
+        events = detect_events(forward, ground_slope_deg=slope.deg + camera_roll_deg,
+                               camera_moves=moves)
     rhythm = rhythm_cadence_spm(forward)
     shots = shot_starts_s(seq)
     steps = np.diff(events.ic_s)
     stride_s = (2 * float(np.median(steps)) if len(steps)
                 else 120.0 / rhythm if rhythm > 0 else math.nan)
     pan = None
-    if camera == "pan":  # given, or the background moves (posecheck.analyze): not a treadmill
+    if moves:  # not a treadmill
         pan = pan_view(forward, stride_s=stride_s)
     view_window_s = stride_s if math.isfinite(stride_s) else DEFAULT_STRIDE_S
     return GaitAnalysis(

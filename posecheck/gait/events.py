@@ -344,6 +344,7 @@ def detect_events(seq: PoseSequence, *,
                   min_step_s: float = 0.2,         # 300 steps/min, above any sprint cadence
                   prominence_legs: float = 0.1,    # a step moves the front heel ~0.5 leg
                   ground_slope_deg: float = 0.0,   # TO height is taken along the ground normal
+                  camera_moves: bool = True,       # False: a static camera, no ground drift
                   rhythm_tolerance_steps: float = 0.06,  # see repair_rhythm; inf: no replacing
                   rhythm_weight: float = 0.5,            # see repair_rhythm; 0: no blending
                   contact_tolerance: float = 0.25,       # see _off_contact_time
@@ -367,9 +368,10 @@ def detect_events(seq: PoseSequence, *,
 
     TO: ``toe_rise_legs`` above the toe's stance level. Median signed TO error (ms) on the
     tuning set (force plate T25; synthetic tuning half), ``benchmarks/events_sweep.py``: 0.02
-    gives -6.2 and -7.6, 0.025 gives +1.9 and -5.1, 0.03 gives +9.3 and -1.8; 0.025 (about
-    22 mm on a 0.9 m leg) keeps both within 5 ms. Against the real clips' hand labels it is
-    early (a median of -12 ms, held out): no threshold fits all three.
+    gives -5.1 and -3.8, 0.025 gives +3.0 and -1.4, 0.03 gives +10.4 and +0.9; 0.025 (about
+    22 mm on a 0.9 m leg) keeps both within 5 ms (as it did before ``camera_moves``, below).
+    Against the real clips' hand labels it is early (a median of -10 ms, held out): no
+    threshold fits all three.
 
     ICs and then TOs go through :func:`repair_rhythm` (off-rhythm detections replaced, the rest
     blended with the rhythm); ``rhythm_repaired`` counts the times it replaced or filled.
@@ -377,6 +379,17 @@ def detect_events(seq: PoseSequence, *,
     ``ground_slope_deg``: the slope as it appears in the image (negative downhill); the toe's
     rise is measured along the ground's normal, since on a slope the toe lifts off the ground
     and not straight up the image.
+
+    ``camera_moves``: a camera that follows the runner moves the ground in the picture, so the
+    stance toe's steady drift is measured and taken off (:func:`_ground_drift`). A static
+    camera's ground stays put (``camera_moves=False``): what that fit would measure there is
+    the stance toe's own motion as the foot rolls (treadmill-side-male: -46 px/s, 0.15 leg/s,
+    a contact's 0.25 s moves it 1.5 times the rise), not the ground's, and
+    TO is read without it. ``benchmarks/events_sweep.py`` at ``toe_rise_legs`` 0.025, TO
+    median |error| with the drift fitted for every camera / for moving cameras only: force
+    plate T25 (tuning) 3.1 / 3.5 ms (bias +1.7 / +3.0), synthetic tuning half 10.4 / 10.4 (bias
+    -3.6 / -1.4); held out T35 2.8 / 2.0, T35 pose-perturbed 10.3 / 9.1, synthetic odd seeds
+    4.5 / 4.3, real clips' labels 21.1 / 16.2 ms (bias -14.7 / -9.8).
 
     ``other_toe_legs`` in the result: at each IC, how high (leg lengths) the other foot's toe is
     above where it stood in its own last contact; about 0 in walking (double support).
@@ -419,7 +432,8 @@ def detect_events(seq: PoseSequence, *,
     rhythm = dict(tolerance_steps=rhythm_tolerance_steps, weight=rhythm_weight)
     ic_s, ic_repaired = repair_rhythm(np.array(ic_s), **rhythm)
     foot, relabelled = repair_alternation(raw_foot, ic_s)
-    to_s, other_toe_px = _toe_offs(seq, ic_s, foot, leg_px * toe_rise_legs, ground_slope_deg)
+    to_s, other_toe_px = _toe_offs(seq, ic_s, foot, leg_px * toe_rise_legs, ground_slope_deg,
+                                   camera_moves=camera_moves)
     off_contact = _off_contact_time(ic_s, to_s, tolerance=contact_tolerance)
     to_s = np.where(off_contact, np.nan, to_s)  # refilled from the rhythm where it can be
     to_s, to_repaired = repair_rhythm(to_s, **rhythm)
@@ -491,8 +505,9 @@ def _stance_windows(time_s: np.ndarray, ic_s: np.ndarray) -> list[tuple[int, int
 def _ground_drift(heights: list[np.ndarray], time_s: np.ndarray,
                   windows: list[tuple[int, int, int, int]]) -> float:
     """How fast (px/s, along the normal) a toe on the ground moves in the image: the median over
-    contacts of a line fitted to the stance toe from ``flat`` to ``settle``. Zero for a tripod
-    and a treadmill; not zero when a camera follows the runner down a slope."""
+    contacts of a line fitted to the stance toe from ``flat`` to ``settle``; not zero when a
+    camera follows the runner down a slope. Used for moving cameras only: on a static camera's
+    clip it measures the toe rolling (see ``camera_moves`` in :func:`detect_events`)."""
     rates = []
     for height, (_, flat, settle, _) in zip(heights, windows):
         t, h = time_s[flat:settle + 1], height[flat:settle + 1]
@@ -531,7 +546,7 @@ def _toe_off(height: np.ndarray, time_s: np.ndarray, window: tuple[int, int, int
 
 
 def _toe_offs(seq: PoseSequence, ic_s: np.ndarray, foot: list[str], rise_px: float,
-              slope_deg: float) -> np.ndarray:
+              slope_deg: float, *, camera_moves: bool = True) -> np.ndarray:
     """TO per contact, and the other toe's height at each IC (:func:`_other_toe_at_ic`).
     The stance toe is the contact's foot, unless the other foot's toe is the
     lower one half a step after IC (a label swap in the pose there). Its height is taken along
@@ -550,7 +565,7 @@ def _toe_offs(seq: PoseSequence, ic_s: np.ndarray, foot: list[str], rise_px: flo
         if heights[other][settle] < heights[side][settle]:  # the other toe is lower: swapped
             side = other
         stance.append(heights[side])
-    drift = _ground_drift(stance, t, windows)
+    drift = _ground_drift(stance, t, windows) if camera_moves else 0.0
     to_s = np.array([_toe_off(h - drift * t, t, w, rise_px) for h, w in zip(stance, windows)])
     return to_s, _other_toe_at_ic(stance, t, windows, drift)
 
