@@ -27,7 +27,9 @@ What is measured, on the small frame against the previous one:
   band into a left and a right tile (the outer thirds); the middle third, where a following
   camera or a treadmill shot keeps the runner, is left out. Phase correlation gives each tile's
   shift. A tile moves when its horizontal shift exceeds a fraction of the picture's height per
-  frame. The camera moves when a large share of the textured tiles moves, on both sides, the
+  frame (a tile is textured when its edges are strong enough for its brightness: a picture
+  darker than a quarter of white asks for weaker edges in proportion). The camera moves when a
+  large share of the textured tiles moves, on both sides, the
   same way: a following camera's ground fills the frame from the feet to the horizon, while a
   treadmill belt is one band and a runner crossing a static shot is on one side at a time. The
   frame's shift is the median over the moving tiles (the camera's motion over the ground), else
@@ -194,6 +196,12 @@ class FootageMonitor:
         # horizontal motion (sky, a plain wall, a horizon line). 1.0 drops the synthetic plain
         # backgrounds' noise-only tiles; grass_barefoot's blurred grass tiles are 0.7-2.4
         min_texture: float = 1.0,
+        # mean grey level of the picture below which min_texture scales with it: a dim picture's
+        # edges are as much weaker as its light (the riverside following clip at a fifth of its
+        # light, benchmarks/footage_variants.py's dim copy: median tile texture 2.7 -> about 0.5,
+        # every tile under 1.0 and the camera's move unseen). The shared clips' pictures average
+        # 84-124, so this leaves them as they were.
+        dark_grey: float = 64.0,
         # phase-correlation peak: two unrelated noise tiles peak at 0.14 (16 x 50 px) to 0.16
         # (16 x 30) in median; grass_barefoot's moving ground often peaks at only 0.2-0.3
         min_tile_peak: float = 0.15,
@@ -204,6 +212,7 @@ class FootageMonitor:
         self.held_change = held_change
         self.pan_min_height_share = pan_min_height_share
         self.min_texture = min_texture
+        self.dark_grey = dark_grey
         self.min_tile_peak = min_tile_peak
         self.min_moving_share = min_moving_share
         self._layout: _Layout | None = None
@@ -268,7 +277,9 @@ class FootageMonitor:
         layout = self._layout
         shifts, peaks = _tile_shifts(before.spectra, after.spectra, layout.tile_cols)
         shifts_px = shifts * layout.px_per_small  # (n_bands, 2 sides, (x, y))
-        textured = np.minimum(before.texture, after.texture) >= self.min_texture
+        light = min(float(before.small.mean()), float(after.small.mean())) / self.dark_grey
+        textured = (np.minimum(before.texture, after.texture)
+                    >= self.min_texture * min(1.0, max(light, 0.0)))
         usable = textured & (peaks >= self.min_tile_peak)
         moving = usable & (np.abs(shifts_px[..., 0]) >= self.pan_min_height_share * layout.shape[0])
         n_usable = int(usable.sum())

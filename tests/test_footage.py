@@ -105,6 +105,31 @@ def test_panning_camera_and_its_shift_are_recovered(tmp_path, size, pan_px):
     assert footage.median_abs_shift_px == pytest.approx(abs(pan_px), abs=0.5)
 
 
+def _dim(frame: np.ndarray) -> np.ndarray:
+    """The frame as a phone films a real scene at dusk. The synthetic scenery's edges are twice
+    as strong as a real one's (median tile texture, posecheck.footage: 5.0 grey levels per px
+    against the riverside following clip's 2.7), so its contrast is halved first; then a third
+    of the light through the sensor's response curve (gamma 1.3): mid-grey 128 -> 25."""
+    real = 128.0 + 0.5 * (frame.astype(np.float64) - 128.0)
+    return np.round(255.0 * (real / (3 * 255.0)) ** 1.3).astype(np.uint8)
+
+
+def test_a_dim_pan_is_still_seen_and_a_dim_tripod_is_still_still(tmp_path):
+    # the scenery's edges are as weak as its light: a fixed texture threshold took a dark
+    # picture for a plain one and saw no camera move (a following clip read at dusk)
+    pan = tmp_path / "dim_pan.mp4"
+    _encode(pan, [_dim(f) for f in _shot(2, 45, pan_px=6, follow=True)])
+    footage = scan_footage(pan)
+    assert footage.panning and footage.panning_share > 0.9
+    # the scenery travels 6 px a frame; the encoder keeps so little of the dim, weak texture
+    # that every other frame reads as a repeat (its travel then counts on the next): the whole
+    # travel is what holds
+    assert np.sum(footage.shift_x_px[1:]) == pytest.approx(-6 * 44, rel=0.03)
+    still = tmp_path / "dim_still.mp4"
+    _encode(still, [_dim(f) for f in _shot(1, 60, runner_px=4.0)])
+    assert not scan_footage(still).panning
+
+
 def _boxed(frame: np.ndarray, out_h: int, out_w: int, colour: int = 0) -> np.ndarray:
     """``frame`` centred in an ``out_h`` x ``out_w`` frame of one colour (an editor's export)."""
     out = np.full((out_h, out_w, 3), colour, np.uint8)
