@@ -196,11 +196,12 @@ class FootageMonitor:
         # horizontal motion (sky, a plain wall, a horizon line). 1.0 drops the synthetic plain
         # backgrounds' noise-only tiles; grass_barefoot's blurred grass tiles are 0.7-2.4
         min_texture: float = 1.0,
-        # mean grey level of the picture below which min_texture scales with it: a dim picture's
-        # edges are as much weaker as its light (the riverside following clip at a fifth of its
-        # light, benchmarks/footage_variants.py's dim copy: median tile texture 2.7 -> about 0.5,
-        # every tile under 1.0 and the camera's move unseen). The shared clips' pictures average
-        # 84-124, so this leaves them as they were.
+        # mean grey level of the small frame below which min_texture scales with it: a dim
+        # picture's edges are as much weaker as its light (the riverside following clip at a
+        # fifth of its light, benchmarks/footage_variants.py's dim copy: mean grey 84 -> 16,
+        # median tile texture 2.74 -> 0.58, the camera's move unseen). The shared clips' frames
+        # average 81-152, so this leaves them as they were. Not below a fifth of min_texture
+        # (mean grey 13): a picture darker than that is mostly sensor noise (no clip here is).
         dark_grey: float = 64.0,
         # phase-correlation peak: two unrelated noise tiles peak at 0.14 (16 x 50 px) to 0.16
         # (16 x 30) in median; grass_barefoot's moving ground often peaks at only 0.2-0.3
@@ -279,7 +280,7 @@ class FootageMonitor:
         shifts_px = shifts * layout.px_per_small  # (n_bands, 2 sides, (x, y))
         light = min(float(before.small.mean()), float(after.small.mean())) / self.dark_grey
         textured = (np.minimum(before.texture, after.texture)
-                    >= self.min_texture * min(1.0, max(light, 0.0)))
+                    >= self.min_texture * min(1.0, max(light, 0.2)))
         usable = textured & (peaks >= self.min_tile_peak)
         moving = usable & (np.abs(shifts_px[..., 0]) >= self.pan_min_height_share * layout.shape[0])
         n_usable = int(usable.sum())
