@@ -42,6 +42,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from posecheck.analyze import gait_camera  # noqa: E402
 from posecheck.gait import analyze_gait  # noqa: E402
 from posecheck.kinematics import flexion_deg  # noqa: E402
 from posecheck.synth.truth import contact_truth, px_per_m  # noqa: E402
@@ -323,8 +324,7 @@ def real_video_section(workdir: Path) -> None:
         else:
             raw = extract_pose(clip, show_progress=False)
             raw.save(cached)
-        pans = (raw.meta.get("footage") or {}).get("panning")  # as posecheck analyze reads it
-        gait = analyze_gait(clean(raw), camera="pan" if pans else None)
+        gait = analyze_gait(clean(raw), camera=gait_camera(None, raw))
         mode = gait.mode
         print(f"{folder:<22} cadence {gait.cadence_spm:6.1f} steps/min, {len(gait.events)} "
               f"contacts, {mode.mode} (by {mode.source}: airborne in {mode.flight_fraction:.0%} "

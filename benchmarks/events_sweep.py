@@ -39,6 +39,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from posecheck.analyze import gait_camera  # noqa: E402
 from posecheck.cleaning import clean  # noqa: E402
 from posecheck.gait.direction import detect_direction, mirror_to_forward  # noqa: E402
 from posecheck.gait.events import detect_events  # noqa: E402
@@ -110,9 +111,8 @@ def real_cases(workdir: Path) -> list[Case]:
         if not cached.exists():
             extract_pose(labels.video, show_progress=False).save(cached)
         raw = PoseSequence.load(cached)
-        pans = bool((raw.meta.get("footage") or {}).get("panning"))  # as posecheck analyze
         cases.append(Case(folder.name, clean(raw), labels.truth(),
-                          labels.n_frames / labels.fps, 0.0, pans))
+                          labels.n_frames / labels.fps, 0.0, gait_camera(None, raw) == "pan"))
     return cases
 
 

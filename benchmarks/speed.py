@@ -456,7 +456,7 @@ def rebuild_analysis(clip: Clip, outdir: Path) -> tuple[object, float]:
     :func:`posecheck.analyze.run_analysis` builds it after the pose stage, and the CPU seconds
     of cleaning + gait + checks + warnings."""
     from posecheck import cleaning
-    from posecheck.analyze import real_time
+    from posecheck.analyze import gait_camera, real_time
     from posecheck.checks.registry import run_checks
     from posecheck.errors import PosecheckError
     from posecheck.gait.analysis import analyze_gait
@@ -469,8 +469,7 @@ def rebuild_analysis(clip: Clip, outdir: Path) -> tuple[object, float]:
     raw = PoseSequence.load(outdir / "pose_raw.npz")
     people = json.loads((outdir / "people.json").read_text())
     gait_options = options.gait_kwargs()
-    if gait_options["camera"] is None and (raw.meta.get("footage") or {}).get("panning"):
-        gait_options["camera"] = "pan"  # as run_analysis decides it
+    gait_options["camera"] = gait_camera(gait_options["camera"], raw)  # as run_analysis does
     gait, gait_error = None, ""
     with cpu_clock() as spent:
         pose = cleaning.clean(raw)

@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from posecheck import cleaning  # noqa: E402
-from posecheck.landmarks import LEG, MIRROR  # noqa: E402
+from posecheck.landmarks import MIRROR  # noqa: E402
 from posecheck.pose import extract_pose  # noqa: E402
 from posecheck.sequence import PoseSequence  # noqa: E402
 from posecheck.synth.clip import SyntheticClip  # noqa: E402
@@ -91,11 +91,10 @@ def stride_disagreements(kp: np.ndarray, stride_frames: int) -> int:
 
 
 def relabelled(kp: np.ndarray, swapped: np.ndarray) -> np.ndarray:
+    """``kp`` (n, 33, 2) with the legs exchanged in the ``swapped`` frames, as the cleaning
+    exchanges them."""
     out = kp.copy()
-    rows = np.flatnonzero(swapped)[:, None]
-    left = list(LEG["left"])
-    right = [MIRROR[i] for i in left]
-    out[rows, left + right] = kp[rows, right + left]
+    cleaning._exchange(out, swapped, cleaning.LEG_SWAP_POINTS)
     return out
 
 

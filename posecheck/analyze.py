@@ -103,8 +103,7 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
     raw = raw.replace(meta={**raw.meta, "capture_fps": capture, "slow_motion": slow_motion})
     pose = cleaning.clean(raw)
     gait_options = options.gait_kwargs()
-    if gait_options["camera"] is None and (raw.meta.get("footage") or {}).get("panning"):
-        gait_options["camera"] = "pan"  # the background moves: the camera pans or follows
+    gait_options["camera"] = gait_camera(gait_options["camera"], raw)
     gait, gait_error = None, ""
     try:
         check_feet_in_view(pose)  # the model guesses feet it cannot see: no events from them
@@ -119,6 +118,15 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
         findings=findings,
         warnings=(*read, *collect_warnings(pose, gait, gait_error, findings)),
         pose_seconds=pose_seconds, total_seconds=time.monotonic() - started)
+
+
+def gait_camera(camera: str | None, raw: PoseSequence) -> str | None:
+    """The camera the gait stage is told: the one given, else ``"pan"`` where the footage
+    monitor saw the background move (``raw.meta["footage"]``: the camera pans or follows),
+    else None."""
+    if camera is None and (raw.meta.get("footage") or {}).get("panning"):
+        return "pan"
+    return camera
 
 
 def release_freed_memory() -> None:

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 
 import numpy as np
 import pytest
 
 from posecheck.video import iter_frames
-from support.paths import REPO, SAMPLES
+from support.paths import SAMPLES, load_benchmark
 
 
-def _load_speed():
-    spec = importlib.util.spec_from_file_location("speed_benchmark", REPO / "benchmarks/speed.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
-
-
-speed = _load_speed()
+speed = load_benchmark("speed")
 
 
 def test_parse_size():
@@ -70,23 +61,13 @@ def test_the_memory_of_a_process_and_its_children_is_read(tmp_path):
     assert speed.pss_mb(child.pid) is None and speed.rss_mb(child.pid) is None
 
 
-def _load_long_clip():
-    sys.path.insert(0, str(REPO / "benchmarks"))  # it imports speed.py beside it
-    spec = importlib.util.spec_from_file_location("long_clip_benchmark",
-                                                  REPO / "benchmarks/long_clip.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_long_clip_repeats_the_pose_with_times_running_on():
     from pathlib import Path
 
     from posecheck.pose import PeopleFrames
     from posecheck.video import VideoInfo
 
-    long_clip = _load_long_clip()
+    long_clip = load_benchmark("long_clip")
     info = VideoInfo(Path("clip.mp4"), 64, 48, 50.0, 0.06, 3, 0, "h264")
     people = [["a"], [], ["b", "c"]]
     frames = PeopleFrames(info=info, time_s=np.array([0.0, 0.02, 0.04]), people=people,

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import numpy as np
 
 from posecheck.landmarks import LEG, MIRROR, N_LANDMARKS
-from support.paths import REPO
+from support.paths import load_benchmark
 
-
-def _load():
-    spec = importlib.util.spec_from_file_location("swap_benchmark",
-                                                  REPO / "benchmarks/swap_accuracy.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-swaps = _load()
+swaps = load_benchmark("swap_accuracy")
 
 
 def legs(n: int) -> np.ndarray:

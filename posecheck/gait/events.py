@@ -384,8 +384,8 @@ def detect_events(seq: PoseSequence, *,
     stance toe's steady drift is measured and taken off (:func:`_ground_drift`). A static
     camera's ground stays put (``camera_moves=False``): what that fit would measure there is
     the stance toe's own motion as the foot rolls (treadmill-side-male: -46 px/s, 0.15 leg/s,
-    a contact's 0.25 s moves it 1.5 times the rise), not the ground's, and
-    TO is read without it. ``benchmarks/events_sweep.py`` at ``toe_rise_legs`` 0.025, TO
+    a contact's 0.25 s moves it 1.5 times the rise), not the ground's, and TO is read without
+    it. ``benchmarks/events_sweep.py`` at ``toe_rise_legs`` 0.025, TO
     median |error| with the drift fitted for every camera / for moving cameras only: force
     plate T25 (tuning) 3.1 / 3.5 ms (bias +1.7 / +3.0), synthetic tuning half 10.4 / 10.4 (bias
     -3.6 / -1.4); held out T35 2.8 / 2.0, T35 pose-perturbed 10.3 / 9.1, synthetic odd seeds
@@ -546,7 +546,7 @@ def _toe_off(height: np.ndarray, time_s: np.ndarray, window: tuple[int, int, int
 
 
 def _toe_offs(seq: PoseSequence, ic_s: np.ndarray, foot: list[str], rise_px: float,
-              slope_deg: float, *, camera_moves: bool = True) -> np.ndarray:
+              slope_deg: float, *, camera_moves: bool) -> np.ndarray:
     """TO per contact, and the other toe's height at each IC (:func:`_other_toe_at_ic`).
     The stance toe is the contact's foot, unless the other foot's toe is the
     lower one half a step after IC (a label swap in the pose there). Its height is taken along

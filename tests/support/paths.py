@@ -6,8 +6,11 @@ reason on a user's machine where it is absent, and fail when it is absent under 
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -42,3 +45,18 @@ def treadmill_clip() -> Path:
 def park_walking_clip() -> Path:
     """The real park clip: a walker crossing right to left among other people."""
     return shared_path("data", "clips", "park-walking-multi", "park_walking.mp4")
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """The script ``benchmarks/<name>.py`` as a module (``<name>_benchmark``), for tests of its
+    helpers. ``benchmarks/`` goes on the path: a script may import its neighbours (long_clip.py
+    imports speed.py)."""
+    folder = str(REPO / "benchmarks")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    spec = importlib.util.spec_from_file_location(f"{name}_benchmark", REPO / "benchmarks" /
+                                                  f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
