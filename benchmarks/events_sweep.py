@@ -22,7 +22,7 @@ median and 95th percentile absolute error, in ms, for IC and TO. The rule: the v
 larger tuning bias (force plate or synthetic) is smallest.
 
     python benchmarks/events_sweep.py [--clips 32] [--workdir /tmp/posecheck-sweep]
-        [--ic 0.66 0.7 0.74] [--toe 0.02 0.025 0.03]
+        [--ic 0.66 0.68 0.7] [--toe 0.02 0.025 0.03]
 
 The synthetic clips and the real clips' pose are cached in ``--workdir``.
 """
@@ -147,7 +147,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=32, help="synthetic matrix size")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/posecheck-sweep"))
-    parser.add_argument("--ic", type=float, nargs="+", default=[0.62, 0.66, 0.7, 0.74, 0.78])
+    parser.add_argument("--ic", type=float, nargs="+", default=[0.64, 0.66, 0.68, 0.7, 0.72])
     parser.add_argument("--toe", type=float, nargs="+", default=[0.02, 0.025, 0.03])
     args = parser.parse_args()
     if not FUKUCHI.exists():

@@ -5,8 +5,9 @@ Methods (chosen by measuring against force plates, see ``benchmarks/events_accur
 - **IC**: the front heel's forward reach relative to the hip midpoint peaks shortly before the
   foot lands; the swing foot is then pulled back, and lands while moving back relative to the
   hips at about two thirds of the speed it has once planted (running speed). IC is the first
-  time after the peak that the heel's backward speed reaches that fraction of its own planted
-  speed (the median over 40-100 ms after the IC estimate, re-estimated as the estimate moves).
+  time after the peak that the heel's backward speed (the five-point derivative) reaches that
+  fraction of its own planted speed and holds it for 30 ms (the median over 40-100 ms after
+  the IC estimate, re-estimated as the estimate moves).
   The reach peaks are found on the envelope of both feet (the front foot at each frame), so a
   left/right label swap in the pose does not move them, and a hip-relative horizontal signal is
   the same on a treadmill, overground, with a static or a panning camera, and on a slope.
@@ -63,13 +64,13 @@ FEET = ("left", "right")
 
 # Force-plate accuracy of the method on projected marker data (Fukuchi RBDS001, 2.5 and 3.5 m/s,
 # 30-120 fps, both camera sides, treadmill, overground, pan, tilted ground): the largest 95th
-# percentile absolute error of any row of benchmarks/events_accuracy.py, rounded up (IC 20.6 ms
-# on the -10 deg tilted ground at 30 fps, TO 10.3 ms). It is the method's share of each event's
-# uncertainty; half a frame is added for the frame grid. Pose-model noise comes on top of it and
-# is not in these numbers (the pose-perturbed rows of benchmarks/events_sweep.py: IC p95 24 ms,
-# TO p95 30 ms at 30 fps).
-IC_METHOD_ERROR_S = 0.021
-TO_METHOD_ERROR_S = 0.011
+# percentile absolute error of any row of benchmarks/events_accuracy.py, rounded up (IC 14.4 ms
+# on the -10 deg tilted ground at 30 fps, TO 11.7 ms; 2026-12-05, after the five-point speed).
+# It is the method's share of each event's uncertainty; half a frame is added for the frame
+# grid. Pose-model noise comes on top of it and is not in these numbers (the pose-perturbed rows
+# of benchmarks/events_sweep.py: IC p95 19 ms, TO p95 31 ms at 30 fps).
+IC_METHOD_ERROR_S = 0.015
+TO_METHOD_ERROR_S = 0.012
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -136,16 +137,36 @@ def _refine_peak(values: np.ndarray, k: int) -> float:
 
 
 def _first_rise(values: np.ndarray, time_s: np.ndarray, start: int, end_s: float,
-                level: float) -> float:
+                level: float, *, hold_s: float = 0.0) -> float:
     """First time at or after frame ``start`` (and before ``end_s``) that ``values`` rises
-    through ``level``, interpolated linearly between frames; NaN if it does not."""
+    through ``level`` and stays at or above it for ``hold_s`` after (and in the next frame at
+    least), interpolated linearly between frames; NaN if it does not."""
     for i in range(start, len(values) - 1):
         if time_s[i] > end_s:
             break
         v0, v1 = values[i], values[i + 1]
-        if v0 < level <= v1:
-            return float(time_s[i] + (time_s[i + 1] - time_s[i]) * (level - v0) / (v1 - v0))
+        if not v0 < level <= v1:
+            continue
+        if hold_s > 0:
+            stop = max(i + 3, int(np.searchsorted(time_s, time_s[i + 1] + hold_s, side="right")))
+            if np.any(values[i + 1:stop] < level):
+                continue  # a blip through the level, not the landing
+        return float(time_s[i] + (time_s[i + 1] - time_s[i]) * (level - v0) / (v1 - v0))
     return float("nan")
+
+
+def speed(values: np.ndarray, time_s: np.ndarray) -> np.ndarray:
+    """Time derivative of ``values`` (n,) or (n, m) along the first axis, per second: the slope
+    of a cubic fitted to five frames (``scipy.signal.savgol_filter``, the five-point
+    derivative), or the central difference for fewer than five frames. The central difference
+    passes ``sin(x) / x`` of a component (x = 2 pi f / fps): 83% of 5 Hz at 30 fps, so the sharp
+    rise of the heel's speed at landing is read low and its crossing late (force-plate IC +7 ms
+    at 30 fps against +3 ms at 60 fps); the five-point derivative passes 96% of it and,
+    unlike a spline's, nothing at the Nyquist frequency, where the pose noise is."""
+    if len(values) < 5:
+        return np.gradient(values, time_s, axis=0)
+    step_s = float(np.median(np.diff(time_s)))
+    return signal.savgol_filter(values, 5, 3, deriv=1, delta=step_s, axis=0)
 
 
 def repair_alternation(foot: list[str], ic_s: np.ndarray, *,
@@ -313,13 +334,15 @@ def _replace_off_rhythm(run: np.ndarray, tolerance_steps: float, neighbours: int
 
 def _planted_landing(front_speed: np.ndarray, foot_speed: np.ndarray, time_s: np.ndarray,
                      peak: int, end_s: float, guess_s: float, *, fraction: float,
-                     window_s: tuple[float, float], iterations: int = 3) -> float:
+                     window_s: tuple[float, float], hold_s: float,
+                     iterations: int = 3) -> float:
     """IC as the first time after the reach peak (frame ``peak``) that the front heel's
     backward speed (``front_speed``, hip-relative; the envelope of both feet, which a label
     swap does not change) reaches ``fraction`` of the speed the landing foot has once planted:
     the median of ``foot_speed`` over ``window_s`` after the IC estimate, starting from
-    ``guess_s`` and redone ``iterations`` times as the estimate moves. Returns ``guess_s`` when
-    the planted speed is not seen."""
+    ``guess_s`` and redone ``iterations`` times as the estimate moves; the speed must stay at
+    that level for ``hold_s`` (:func:`_first_rise`). Returns ``guess_s`` when the planted speed
+    is not seen."""
     estimate = guess_s
     for _ in range(iterations):
         inside = (time_s >= estimate + window_s[0]) & (time_s <= estimate + window_s[1])
@@ -328,7 +351,7 @@ def _planted_landing(front_speed: np.ndarray, foot_speed: np.ndarray, time_s: np
         if not len(planted) or np.median(planted) <= 0:
             break
         landing = _first_rise(front_speed, time_s, peak, end_s,
-                              fraction * float(np.median(planted)))
+                              fraction * float(np.median(planted)), hold_s=hold_s)
         if not np.isfinite(landing):
             break
         estimate = landing
@@ -336,8 +359,9 @@ def _planted_landing(front_speed: np.ndarray, foot_speed: np.ndarray, time_s: np
 
 
 def detect_events(seq: PoseSequence, *,
-                  ic_speed_fraction: float = 0.66,  # two runners' biases balanced (docstring)
+                  ic_speed_fraction: float = 0.68,  # two runners' biases balanced (docstring)
                   planted_window_s: tuple[float, float] = (0.04, 0.1),  # after IC, before TO
+                  landing_hold_s: float = 0.03,    # a stance lasts 0.2-0.3 s; a blip a frame
                   max_landing_s: float = 0.2,      # reach peak to IC: measured 25-60 ms
                   fallback_lead_s: float = 0.025,  # reach peak to IC on force plates (median)
                   toe_rise_legs: float = 0.025,    # force plates: median TO error ~0 (docstring)
@@ -357,20 +381,27 @@ def detect_events(seq: PoseSequence, *,
     with any camera; ``planted_window_s`` after IC is in stance and before TO at any running
     speed). The first estimate, which places the planted window, is the crossing of that
     fraction of the clip's stance speed (the 75th percentile of the heels' backward speed).
-    Median signed IC error (ms) against the fraction on the tuning set (force plate T25 at 30/60
-    fps; synthetic tuning half through MediaPipe), ``benchmarks/events_sweep.py``: 0.62 gives
-    +2.8 and -7.8, 0.66 gives +4.9 and -5.5, 0.70 gives +7.0 and -0.9, 0.74 gives +9.6 and +2.4;
-    0.66 balances the two (the larger bias is smallest). (Before the cleaning put back feet
-    thrown off the shank, :func:`posecheck.cleaning.repair_foot_jumps`, the synthetic half read
-    -10.8 at 0.66 and -6.7 at 0.70, and 0.70 was chosen.) A fixed lead after the reach peak (25
-    ms on the force-plate runner, 50-60 ms on the synthetic one) does not carry from runner to
-    runner; it is kept only as the fallback when no crossing is found within ``max_landing_s``.
+    The speed is the five-point derivative (:func:`speed`), and a crossing counts only when the
+    speed stays at the level for ``landing_hold_s`` (a one-frame blip of a small runner's noisy
+    heel is not a landing). Median signed IC error (ms) against the fraction on the tuning set
+    (force plate T25 at 30/60 fps; synthetic tuning half through MediaPipe),
+    ``benchmarks/events_sweep.py``: 0.64 gives +2.3 and -8.9, 0.66 gives +3.3 and -6.9, 0.68
+    gives +4.3 and -5.2, 0.70 gives +5.4 and -3.7, 0.72 gives +6.3 and -2.4; 0.68 balances the
+    two (the larger bias is smallest). Held out at 0.68: force plate T35 (30 fps) +6.9 (median
+    |error| 6.9, p95 12), pose-perturbed 7.1, synthetic odd seeds 7.2, real clips' labels 14.9
+    (bias -8.0). With the central difference (before :func:`speed`) the same rule chose 0.66,
+    and T35 read +8.8 (p95 14): the central difference reads the landing's sharp rise in speed
+    late at 30 fps. (Before the cleaning put back feet thrown off the shank,
+    :func:`posecheck.cleaning.repair_foot_jumps`, 0.70 was chosen.) A fixed lead after the
+    reach peak (25 ms on the force-plate runner, 50-60 ms on the synthetic one) does not carry
+    from runner to runner; it is kept only as the fallback when no crossing is found within
+    ``max_landing_s``.
 
     TO: ``toe_rise_legs`` above the toe's stance level. Median signed TO error (ms) on the
     tuning set (force plate T25; synthetic tuning half), ``benchmarks/events_sweep.py``: 0.02
-    gives -5.1 and -3.8, 0.025 gives +3.0 and -1.4, 0.03 gives +10.4 and +0.9; 0.025 (about
+    gives -5.0 and -3.6, 0.025 gives +3.0 and -0.9, 0.03 gives +10.4 and +1.4; 0.025 (about
     22 mm on a 0.9 m leg) keeps both within 5 ms (as it did before ``camera_moves``, below).
-    Against the real clips' hand labels it is early (a median of -10 ms, held out): no
+    Against the real clips' hand labels it is early (a median of -9 ms, held out): no
     threshold fits all three.
 
     ICs and then TOs go through :func:`repair_rhythm` (off-rhythm detections replaced, the rest
@@ -385,11 +416,12 @@ def detect_events(seq: PoseSequence, *,
     camera's ground stays put (``camera_moves=False``): what that fit would measure there is
     the stance toe's own motion as the foot rolls (treadmill-side-male: -46 px/s, 0.15 leg/s,
     a contact's 0.25 s moves it 1.5 times the rise), not the ground's, and TO is read without
-    it. ``benchmarks/events_sweep.py`` at ``toe_rise_legs`` 0.025, TO
-    median |error| with the drift fitted for every camera / for moving cameras only: force
-    plate T25 (tuning) 3.1 / 3.5 ms (bias +1.7 / +3.0), synthetic tuning half 10.4 / 10.4 (bias
-    -3.6 / -1.4); held out T35 2.8 / 2.0, T35 pose-perturbed 10.3 / 9.1, synthetic odd seeds
-    4.5 / 4.3, real clips' labels 21.1 / 16.2 ms (bias -14.7 / -9.8).
+    it. ``benchmarks/events_sweep.py`` at ``toe_rise_legs`` 0.025 (with the IC of the time,
+    before :func:`speed`), TO median |error| with the drift fitted for every camera / for
+    moving cameras only: force plate T25 (tuning) 3.1 / 3.5 ms (bias +1.7 / +3.0), synthetic
+    tuning half 10.4 / 10.4 (bias -3.6 / -1.4); held out T35 2.8 / 2.0, T35 pose-perturbed
+    10.3 / 9.1, synthetic odd seeds 4.5 / 4.3, real clips' labels 21.1 / 16.2 ms (bias -14.7 /
+    -9.8).
 
     ``other_toe_legs`` in the result: at each IC, how high (leg lengths) the other foot's toe is
     above where it stood in its own last contact; about 0 in walking (double support).
@@ -408,8 +440,8 @@ def detect_events(seq: PoseSequence, *,
     t = seq.time_s
     peaks, _ = signal.find_peaks(front, prominence=prominence_legs,
                                  distance=max(1, int(np.floor(min_step_s * seq.fps))))
-    backward = -np.gradient(front, t)  # leg lengths / s, the front heel moving back
-    per_foot = -np.gradient(np.column_stack([_fill_nan(c) for c in reach.T]), t, axis=0)
+    backward = -speed(front, t)  # leg lengths / s, the front heel moving back
+    per_foot = -speed(np.column_stack([_fill_nan(c) for c in reach.T]), t)
     stance_speed = float(np.nanpercentile(per_foot, 75)) if np.isfinite(per_foot).any() else 0.0
     ic_s, raw_foot = [], []
     for k in peaks:
@@ -417,8 +449,9 @@ def detect_events(seq: PoseSequence, *,
             continue
         side = int(np.nanargmax(reach[k]))
         peak_s = float(np.interp(_refine_peak(reach[:, side], k), np.arange(len(t)), t))
-        landing = _first_rise(backward, t, k, peak_s + max_landing_s,
-                              ic_speed_fraction * stance_speed) if stance_speed > 0 else np.nan
+        landing = (_first_rise(backward, t, k, peak_s + max_landing_s,
+                               ic_speed_fraction * stance_speed, hold_s=landing_hold_s)
+                   if stance_speed > 0 else np.nan)
         if np.isfinite(landing):
             # the landing foot is the front one at the first estimate (a few frames after the
             # peak, so a brief label swap at the peak does not pick the other foot's speed)
@@ -426,7 +459,8 @@ def detect_events(seq: PoseSequence, *,
             planted = int(np.nanargmax(reach[at])) if np.isfinite(reach[at]).any() else side
             landing = _planted_landing(backward, per_foot[:, planted], t, k,
                                        peak_s + max_landing_s, landing,
-                                       fraction=ic_speed_fraction, window_s=planted_window_s)
+                                       fraction=ic_speed_fraction, window_s=planted_window_s,
+                                       hold_s=landing_hold_s)
         ic_s.append(landing if np.isfinite(landing) else peak_s + fallback_lead_s)
         raw_foot.append(FEET[side])
     rhythm = dict(tolerance_steps=rhythm_tolerance_steps, weight=rhythm_weight)
