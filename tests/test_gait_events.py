@@ -46,6 +46,9 @@ def test_speed_is_exact_on_a_cubic_and_keeps_a_fast_component():
     np.testing.assert_allclose(kept[peaks], (8 * np.sin(x) - np.sin(2 * x)) / (6 * x), rtol=1e-6)
     assert kept[peaks].min() > 0.96
     np.testing.assert_allclose(central[peaks], np.sin(x) / x, rtol=1e-6)
+    # unevenly spaced frames (a phone's variable frame rate) are timed as filmed
+    uneven = np.cumsum(np.r_[0.0, np.where(np.arange(39) % 3 == 0, 0.040, 0.030)])
+    np.testing.assert_allclose(speed(3 * uneven - 1, uneven), 3.0, rtol=1e-9)
     # fewer than five frames: the central difference
     np.testing.assert_allclose(speed(np.array([0.0, 1.0, 4.0]), np.array([0.0, 1.0, 2.0])),
                                [1.0, 2.0, 3.0])

@@ -162,11 +162,14 @@ def speed(values: np.ndarray, time_s: np.ndarray) -> np.ndarray:
     passes ``sin(x) / x`` of a component (x = 2 pi f / fps): 83% of 5 Hz at 30 fps, so the sharp
     rise of the heel's speed at landing is read low and its crossing late (force-plate IC +7 ms
     at 30 fps against +3 ms at 60 fps); the five-point derivative passes 96% of it and,
-    unlike a spline's, nothing at the Nyquist frequency, where the pose noise is."""
+    unlike a spline's, nothing at the Nyquist frequency, where the pose noise is. Both are taken
+    per frame and divided by the time's own rate per frame (the chain rule), so a phone's
+    unevenly spaced frames are timed as they were filmed."""
     if len(values) < 5:
         return np.gradient(values, time_s, axis=0)
-    step_s = float(np.median(np.diff(time_s)))
-    return signal.savgol_filter(values, 5, 3, deriv=1, delta=step_s, axis=0)
+    per_frame = signal.savgol_filter(values, 5, 3, deriv=1, axis=0)
+    step_s = signal.savgol_filter(np.asarray(time_s, dtype=float), 5, 3, deriv=1)
+    return per_frame / (step_s[:, None] if per_frame.ndim > 1 else step_s)
 
 
 def repair_alternation(foot: list[str], ic_s: np.ndarray, *,
@@ -399,7 +402,7 @@ def detect_events(seq: PoseSequence, *,
 
     TO: ``toe_rise_legs`` above the toe's stance level. Median signed TO error (ms) on the
     tuning set (force plate T25; synthetic tuning half), ``benchmarks/events_sweep.py``: 0.02
-    gives -5.0 and -3.6, 0.025 gives +3.0 and -0.9, 0.03 gives +10.4 and +1.4; 0.025 (about
+    gives -5.1 and -3.6, 0.025 gives +3.0 and -1.0, 0.03 gives +10.4 and +1.3; 0.025 (about
     22 mm on a 0.9 m leg) keeps both within 5 ms (as it did before ``camera_moves``, below).
     Against the real clips' hand labels it is early (a median of -9 ms, held out): no
     threshold fits all three.
