@@ -68,7 +68,7 @@ FEET = ("left", "right")
 # on the -10 deg tilted ground at 30 fps, TO 11.7 ms; 2026-12-05, after the five-point speed).
 # It is the method's share of each event's uncertainty; half a frame is added for the frame
 # grid. Pose-model noise comes on top of it and is not in these numbers (the pose-perturbed rows
-# of benchmarks/events_sweep.py: IC p95 19 ms, TO p95 31 ms at 30 fps).
+# of benchmarks/events_sweep.py: IC p95 19 ms, TO p95 30 ms at 30 fps).
 IC_METHOD_ERROR_S = 0.015
 TO_METHOD_ERROR_S = 0.012
 
