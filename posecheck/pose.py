@@ -44,24 +44,24 @@ frame's detections. It looks twice:
 A clip whose runner is large in the frame is neither searched nor cropped, and costs what the
 whole-frame look costs.
 
-With ``workers`` above 1 (``posecheck analyze --workers N``, two by default on two cores or
-more) the first look runs in that many threads, each on one part of the clip
-(:func:`part_bounds`): the clip is cut into equal parts, and every part but the first starts its
-models :data:`OVERLAP_S` (one second) before its part and gives up those frames, which the part
-before it gives. MediaPipe lets go of Python's lock while its models run, so the threads keep
-the cores busy in one process: on the 24 s 1080p treadmill clip two threads ran the pose stage
-at 35.8 frames/s against 22.2 for one, for 65 MB more at the peak (two separate processes cost
-240 MB more). What the first look carries from frame to frame is recent (the VIDEO-mode models
-track the people of the previous frame; the footage signals compare with the previous image,
-or the first of a run of held ones), so after that second a part should see what a single pass
-sees: on the shipped panning clip every landmark of every frame equals the single pass's, the
-part after the cut's first second by test and that second too
-(``tests/test_pose_parallel.py``). What can differ after the overlap: the timing of tile
-searches (every ``search_every_s`` from the part's own start, for a small runner), and, with
-``single_pose``, when the one-pose model takes over. The closer look and the runner's choice
-need the whole clip's first look; they run after, once, as in a single pass. Each part decodes
-the frames before it without converting them to RGB, for exact frame indices and times
-(decoding alone costs about 1.6 of the 35-40 core-ms of a 1080p frame).
+With ``workers`` above 1 (``posecheck analyze --workers N``, two by default on two cores or more)
+the first look runs in that many threads, each on one part of the clip (:func:`part_bounds`): every
+part but the first starts its models :data:`OVERLAP_S` (one second) before its part and gives up
+those frames, which the part before it gives, and the clip is cut so that the threads have the same
+work (the first part is the longest). MediaPipe lets go of Python's lock while its models run, so
+the threads keep the cores busy in one process: on the 24 s 1080p treadmill clip two threads ran
+the pose stage at 35.8 frames/s against 22.2 for one, for 65 MB more at the peak (two separate
+processes cost 240 MB more). What the first look carries from frame to frame is recent (the
+VIDEO-mode models track the people of the previous frame; the footage signals compare with the
+previous image, or the first of a run of held ones), so after that second a part should see what a
+single pass sees: on the shipped panning clip every landmark of every frame equals the single
+pass's, the part after the cut's first second by test and that second too
+(``tests/test_pose_parallel.py``). What can differ after the overlap: the timing of tile searches
+(every ``search_every_s`` from the part's own start, for a small runner), and, with
+``single_pose``, when the one-pose model takes over. The closer look and the runner's choice need
+the whole clip's first look; they run after, once, as in a single pass. Each part decodes the
+frames before it without converting them to RGB, for exact frame indices and times (decoding alone
+costs about 1.6 of the 35-40 core-ms of a 1080p frame).
 
 ``extract_pose`` adds the tracking step (:mod:`posecheck.tracking`) and
 returns the runner's raw :class:`~posecheck.sequence.PoseSequence`; cleaning is a separate stage
@@ -102,6 +102,10 @@ UNSMOOTHED_STEP_MS = 1_000_000  # 1000 s
 # worker before), and a clip is cut into parts of at least MIN_PART_S.
 OVERLAP_S = 1.0
 MIN_PART_S = 5.0
+# A frame a worker decodes only (before its warm-up, for exact frame indices and times), in
+# frames it runs the models on: decoding costs about 1.4 of the 35 ms a 1080p frame takes
+# with the models (two workers on the 24 s clip of benchmarks/speed.py; 1 of 32 at 720p).
+DECODE_ONLY_SHARE = 0.04
 
 
 @dataclasses.dataclass(frozen=True)
@@ -798,14 +802,40 @@ def _look_at_part(video_path: str, warm_from: int, start: int, stop: int | None,
     return first.drop_first(start - warm_from), monitor
 
 
-def part_bounds(n_frames: int, fps: float, workers: int, *,
-                overlap_s: float) -> list[tuple[int, int, int | None]]:
-    """(warm-up start, start, stop) of each worker's part of a clip of ``n_frames`` frames: the
-    clip cut into ``workers`` equal parts, each but the first warmed up on the ``overlap_s``
-    before it; the last goes on to the clip's end (None), whatever its real frame count."""
-    starts = [round(k * n_frames / workers) for k in range(workers)]
-    stops: list[int | None] = [*starts[1:], None]
+def part_bounds(n_frames: int, fps: float, workers: int, *, overlap_s: float,
+                decode_only_share: float = DECODE_ONLY_SHARE,
+                ) -> list[tuple[int, int, int | None]]:
+    """(warm-up start, start, stop) of each worker's part of a clip of ``n_frames`` frames,
+    each part but the first warmed up on the ``overlap_s`` before it; the last goes on to the
+    clip's end (None), whatever its real frame count.
+
+    The clip is cut so that the workers finish together: each has the same work, counted in
+    frames run through the models (its part and its warm-up) plus the frames before its
+    warm-up, which it decodes only, at ``decode_only_share`` of a frame each. Equal parts left
+    the second of two workers the warm-up and the decoding as well: on the 24 s 1080p clip of
+    ``benchmarks/speed.py`` its part took 28.0 s against the first's 25.0 s."""
     overlap = max(0, int(round(overlap_s * fps)))
+
+    def starts_for(work: float) -> list[float]:
+        starts = [0.0]
+        for _ in range(workers - 1):
+            warm = max(0.0, starts[-1] - overlap)
+            starts.append(warm + work - warm * decode_only_share)
+        return starts
+
+    def last_work(work: float) -> float:
+        warm = max(0.0, starts_for(work)[-1] - overlap)
+        return warm * decode_only_share + n_frames - warm
+
+    low, high = 0.0, float(n_frames + overlap)  # the last worker's work falls as ``work`` grows
+    for _ in range(60):
+        mid = (low + high) / 2
+        low, high = (mid, high) if last_work(mid) > mid else (low, mid)
+    starts = [round(x) for x in starts_for(high)]
+    if not all(a < b for a, b in zip(starts, [*starts[1:], n_frames])):
+        # a warm-up as long as the parts: no cut evens the work, so the parts are equal
+        starts = [round(k * n_frames / workers) for k in range(workers)]
+    stops: list[int | None] = [*starts[1:], None]
     return [(max(0, start - overlap), start, stop) for start, stop in zip(starts, stops)]
 
 

@@ -20,11 +20,26 @@ def _info(n_frames: int, fps: float = 60.0) -> VideoInfo:
                      n_frames=n_frames, rotation_deg=0, codec="h264", frames_counted=True)
 
 
-def test_part_bounds_cut_the_clip_into_equal_parts_warmed_up_on_the_second_before():
-    assert pose.part_bounds(1440, 60.0, 2, overlap_s=1.0) == [(0, 0, 720), (660, 720, None)]
-    assert pose.part_bounds(900, 30.0, 3, overlap_s=1.0) == [
-        (0, 0, 300), (270, 300, 600), (570, 600, None)]
-    # an overlap longer than the part before reaches back to the first frame, no further
+def _work(bounds, n_frames: int, share: float) -> list[float]:
+    """Each worker's frames through the models plus its frames decoded only, weighted."""
+    ends = [stop if stop is not None else n_frames for _, _, stop in bounds]
+    return [warm * share + (end - warm) for (warm, _, _), end in zip(bounds, ends)]
+
+
+def test_part_bounds_give_each_worker_the_same_work_warmed_up_on_the_second_before():
+    # two workers, 1440 frames, 60 warm-up frames: the cut s where s = 0.04 (s - 60) + 1500 - s,
+    # s = 1497.6 / 1.96 = 764.1
+    assert pose.part_bounds(1440, 60.0, 2, overlap_s=1.0) == [(0, 0, 764), (704, 764, None)]
+    # with decoding free, the warm-up alone is shared: (1440 + 60) / 2
+    assert pose.part_bounds(1440, 60.0, 2, overlap_s=1.0, decode_only_share=0.0) == [
+        (0, 0, 750), (690, 750, None)]
+    three = pose.part_bounds(900, 30.0, 3, overlap_s=1.0)
+    assert [start - warm for warm, start, _ in three] == [0, 30, 30]
+    assert three[0][2] == three[1][1] and three[1][2] == three[2][1] and three[2][2] is None
+    work = _work(three, 900, pose.DECODE_ONLY_SHARE)
+    assert max(work) - min(work) <= 1.0  # within the rounding of a cut
+    # a warm-up as long as the parts: no cut evens the work, the parts are equal, and the
+    # warm-up reaches back to the first frame, no further
     assert pose.part_bounds(100, 60.0, 2, overlap_s=2.0) == [(0, 0, 50), (0, 50, None)]
     assert pose.part_bounds(100, 60.0, 1, overlap_s=1.0) == [(0, 0, None)]
 
