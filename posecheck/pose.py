@@ -103,8 +103,9 @@ UNSMOOTHED_STEP_MS = 1_000_000  # 1000 s
 OVERLAP_S = 1.0
 MIN_PART_S = 5.0
 # A frame a worker decodes only (before its warm-up, for exact frame indices and times), in
-# frames it runs the models on: decoding costs about 1.4 of the 35 ms a 1080p frame takes
-# with the models (two workers on the 24 s clip of benchmarks/speed.py; 1 of 32 at 720p).
+# frames it runs the models on: decoding took 1.2 of 33 and 2.0 of 35 core-ms a frame at 720p
+# and 1080p (benchmarks/speed.py's stage costs, 2026-12-06), 0.035-0.057; with 0.04 the two
+# parts of the 24 s 1080p clip took 26.3-27.0 s (part_bounds).
 DECODE_ONLY_SHARE = 0.04
 
 

@@ -87,7 +87,6 @@ def test_text_is_the_fonts_own_rendering():
                                   np.asarray(canvas, dtype=np.float32) / 255)
 
 
-
 def test_the_font_is_matplotlibs_found_without_importing_it():
     import matplotlib
 
@@ -97,6 +96,8 @@ def test_the_font_is_matplotlibs_found_without_importing_it():
     probe = ("import sys, posecheck.analyze; "
              "sys.exit('matplotlib' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", probe], timeout=120).returncode == 0
+
+
 def test_label_is_text_on_a_blended_dark_box():
     out = blank()
     box = d.draw_label_into(out, [("lean", GREEN)], (10, 30), size_px=12, pad_px=3,

@@ -58,7 +58,6 @@ UNKNOWN_TEXT = "?"
 NO_POINT: Point = (math.nan, math.nan)
 
 
-
 def _matplotlib_data() -> Path:
     """matplotlib's data folder (``matplotlib.get_data_path()``), found without importing
     matplotlib: the import costs 11 MB of memory, and the analysis draws the teaching video
