@@ -79,6 +79,7 @@ import numpy as np
 
 from posecheck import quiet  # noqa: F401  (sets the native log levels before mediapipe loads)
 from posecheck import crop, tracking
+from posecheck.allocator import releasing_freed_memory
 from posecheck.crop import Anchor, CropBox
 from posecheck.errors import PosecheckError
 from posecheck.footage import Footage, FootageMonitor
@@ -109,27 +110,61 @@ MIN_PART_S = 5.0
 DECODE_ONLY_SHARE = 0.04
 
 
-@dataclasses.dataclass(frozen=True)
 class Detection:
-    """One person in one frame."""
+    """One person in one frame (immutable).
 
-    keypoints_px: np.ndarray  # (33, 2) image pixels
-    visibility: np.ndarray  # (33,)
-    world_m: np.ndarray  # (33, 3) metres, hip-centred
-    chain: int | None = None  # id of a closer look's unbroken run of fits of one person (None:
-    # whole frame or tile search); see posecheck.tracking.link_tracks
+    ``keypoints_px`` (33, 2) image pixels; ``visibility`` (33,); ``world_m`` (33, 3) metres,
+    hip-centred; ``chain``: the id of a closer look's unbroken run of fits of one person (None:
+    whole frame or tile search; see :func:`posecheck.tracking.link_tracks`).
+
+    The pose stage keeps every person of every frame, so a detection is kept small: the
+    visibility and the world landmarks in one float32 array (MediaPipe's own precision, so they
+    read back exactly as given; each read is a new float64 array) and no ``__dict__`` (1.5 kB a
+    detection against 2.3 kB as a dataclass with float64 arrays).
+    """
+
+    __slots__ = ("keypoints_px", "_visibility_world", "chain", "_hip_px", "_size_px")
+
+    def __init__(self, keypoints_px: np.ndarray, visibility: np.ndarray, world_m: np.ndarray,
+                 chain: int | None = None) -> None:
+        packed = np.empty((N_LANDMARKS, 4), np.float32)
+        packed[:, 0], packed[:, 1:] = visibility, world_m
+        for name, value in (("keypoints_px", keypoints_px), ("_visibility_world", packed),
+                            ("chain", chain), ("_hip_px", None), ("_size_px", None)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"a Detection is immutable (tried to set {name})")
+
+    @property
+    def visibility(self) -> np.ndarray:
+        return self._visibility_world[:, 0].astype(float)
+
+    @property
+    def world_m(self) -> np.ndarray:
+        return self._visibility_world[:, 1:].astype(float)
+
+    def with_chain(self, chain: int | None) -> Detection:
+        """The same fit, marked as one of the closer look's ``chain``."""
+        return Detection(self.keypoints_px, self._visibility_world[:, 0],
+                         self._visibility_world[:, 1:], chain)
 
     # worked out once (the tracking asks for them in every frame for each track's recent fits)
-    @functools.cached_property
+    @property
     def hip_px(self) -> np.ndarray:
-        hips = self.keypoints_px[23:25].mean(axis=0)
-        hips.flags.writeable = False  # one array, handed to every caller
-        return hips
+        if self._hip_px is None:
+            hips = self.keypoints_px[23:25].mean(axis=0)
+            hips.flags.writeable = False  # one array, handed to every caller
+            object.__setattr__(self, "_hip_px", hips)
+        return self._hip_px
 
-    @functools.cached_property
+    @property
     def size_px(self) -> float:
         """Shoulder-midpoint to hip-midpoint distance: a scale that does not change with stride."""
-        return float(np.linalg.norm(self.keypoints_px[11:13].mean(axis=0) - self.hip_px))
+        if self._size_px is None:
+            size = float(np.linalg.norm(self.keypoints_px[11:13].mean(axis=0) - self.hip_px))
+            object.__setattr__(self, "_size_px", size)
+        return self._size_px
 
 
 @dataclasses.dataclass(frozen=True)
@@ -635,7 +670,7 @@ class _Follower:
             self.chain = self.first_chain if self.chain < 0 else self.chain + 1
         self.last_frame, self.last = i, det
         self.torsos_px = (self.torsos_px + [det.size_px])[-5:]
-        return det if det.chain is not None else dataclasses.replace(det, chain=self.chain)
+        return det if det.chain is not None else det.with_chain(self.chain)
 
 
 def _pick(detections: list[Detection], expected: Anchor, *, max_offset_torsos: float = 1.5,
@@ -924,7 +959,9 @@ def detect_people(video_path: str | Path, *, model_path: str | Path | None = Non
                 search_every_s=search_every_s if look_closer else np.inf,
                 side_torsos=side_torsos, min_gain=min_gain)
     workers = effective_workers(workers, info, min_part_s=min_part_s)
-    with quiet.native_stderr_silenced():
+    # what the stage frees is handed back to the system once a second: glibc would keep much
+    # of it (posecheck.allocator)
+    with quiet.native_stderr_silenced(), releasing_freed_memory():
         progress = Progress("pose", info.n_frames, enabled=show_progress)
         if workers > 1:
             first, monitor = _look_in_parts(video_path, info, workers=workers,

@@ -641,3 +641,30 @@ def test_a_filled_box_is_the_blend_of_every_pixel_with_the_colour(opacity):
         assert (out[:y0] == image[:y0]).all() and (out[y1:] == image[y1:]).all()
         assert (out[:, :x0] == image[:, :x0]).all() and (out[:, x1:] == image[:, x1:]).all()
         image = out
+
+
+def test_contact_sheet_puts_each_tile_in_its_cell_under_the_header():
+    from posecheck.annotate.stills import caption_bar, contact_sheet
+    heights = (30, 40, 25, 35, 20)  # five tiles, 10 px wide, three columns: two rows of 40 px
+    tiles = [np.full((h, 10, 3), 10 + k, np.uint8) for k, h in enumerate(heights)]
+    sheet = contact_sheet(tiles, title="t", summary=[], columns=3, gutter_px=2)
+    header = caption_bar(34, "t", [], text_px=14)  # 3 x (10 + 2) - 2 wide; text 11 px x 1.3
+    top = header.shape[0]
+    assert sheet.shape == (top + 2 * (40 + 2), 34, 3)
+    assert np.array_equal(sheet[:top], header)
+    expected = np.zeros((2 * 42, 34, 3), np.uint8)  # the dark backing
+    for k, tile in enumerate(tiles):
+        y, x = (k // 3) * 42 + 2, (k % 3) * 12
+        expected[y:y + tile.shape[0], x:x + 10] = tile
+    assert np.array_equal(sheet[top:], expected)
+
+
+def test_a_packed_tile_unpacks_to_its_pixels_and_fills_the_sheet_alike():
+    from posecheck.annotate.stills import PackedTile, contact_sheet
+    rng = np.random.default_rng(3)
+    tiles = [rng.integers(0, 256, (h, 12, 3), dtype=np.uint8) for h in (9, 14, 11)]
+    packed = [PackedTile(tile) for tile in tiles]
+    assert [p.shape for p in packed] == [t.shape for t in tiles]
+    assert all(np.array_equal(np.asarray(p), t) for p, t in zip(packed, tiles))
+    assert np.array_equal(contact_sheet(packed, title="t", summary=[]),
+                          contact_sheet(tiles, title="t", summary=[]))

@@ -212,3 +212,24 @@ def test_a_second_runner_coming_into_view_is_found_from_the_first_frame(two_runn
     assert all(len(p) == 2 for p in people[enter:])
     tracks = tracking.link_tracks(frames.people, frames.time_s)
     assert sorted(len(t.frames) for t in tracks) == [len(people) - enter, len(people)]
+
+
+def test_a_detection_reads_back_what_it_was_given_and_cannot_be_changed():
+    rng = np.random.default_rng(5)
+    keypoints = rng.uniform(0, 1920, (33, 2))  # float64, kept as given
+    # MediaPipe's visibility and world landmarks are float32 values: kept in float32, exactly
+    visibility = rng.random(33).astype(np.float32).astype(float)
+    world_m = rng.normal(0, 0.5, (33, 3)).astype(np.float32).astype(float)
+    det = Detection(keypoints, visibility, world_m)
+    assert det.keypoints_px is keypoints and det.chain is None
+    assert det.visibility.dtype == det.world_m.dtype == np.float64
+    assert np.array_equal(det.visibility, visibility) and np.array_equal(det.world_m, world_m)
+    assert np.array_equal(det.hip_px, keypoints[23:25].mean(axis=0))
+    shoulders = keypoints[11:13].mean(axis=0)
+    assert det.size_px == pytest.approx(np.hypot(*(shoulders - det.hip_px)))
+    chained = det.with_chain(7)
+    assert chained.chain == 7 and chained.keypoints_px is keypoints
+    assert np.array_equal(chained.world_m, world_m)
+    assert np.array_equal(chained.visibility, visibility)
+    with pytest.raises(AttributeError, match="immutable"):
+        det.chain = 3

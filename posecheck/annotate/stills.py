@@ -188,15 +188,34 @@ def sheet_tile(strike: Strike, pair: np.ndarray, *, tile_width_px: int = 480) ->
                                          text_px=_sheet_text_px(tile_width_px))])
 
 
+class PackedTile:
+    """A contact-sheet tile kept PNG-compressed (lossless, about a third of its pixels' size)
+    until the sheet is made: it reads as an array (``np.asarray``), and ``shape`` is the
+    image's. A long clip's sheet holds 48 tiles of about 0.5 MB each."""
+
+    __slots__ = ("shape", "_png")
+
+    def __init__(self, rgb: np.ndarray) -> None:
+        ok, png = cv2.imencode(".png", rgb, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        if not ok:
+            raise ValueError(f"a tile of shape {rgb.shape} could not be compressed")
+        self.shape, self._png = rgb.shape, png
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        rgb = cv2.imdecode(self._png, cv2.IMREAD_UNCHANGED)  # the channels as they were given
+        return rgb if dtype is None else rgb.astype(dtype)
+
+
 def _sheet_text_px(tile_width_px: int) -> int:
     return max(11, tile_width_px // 30)
 
 
-def contact_sheet(tiles: Sequence[np.ndarray], *, title: str,
+def contact_sheet(tiles: Sequence[np.ndarray | PackedTile], *, title: str,
                   summary: Sequence[tuple[str, RGB]], columns: int = 4,
                   gutter_px: int = 8) -> np.ndarray:
     """The tiles (:func:`sheet_tile`, one width) in a grid ``columns`` wide, ``gutter_px``
-    apart, under a header with ``title`` and the clip's ``summary`` (text, colour) parts."""
+    apart, under a header with ``title`` and the clip's ``summary`` (text, colour) parts.
+    :class:`PackedTile` tiles are unpacked one at a time, as each is put in place."""
     tile_width = tiles[0].shape[1] if len(tiles) else 480
     text_px = _sheet_text_px(tile_width)
     columns = max(1, min(columns, len(tiles)))
@@ -207,10 +226,14 @@ def contact_sheet(tiles: Sequence[np.ndarray], *, title: str,
         return np.vstack([header, caption_bar(width, "no foot strikes to show", [],
                                               text_px=text_px)])
     cell_height = max(tile.shape[0] for tile in tiles)
-    rows = []
-    for start in range(0, len(tiles), columns):
-        row = np.full((cell_height + gutter_px, width, 3), BACKING_RGB, dtype=np.uint8)
-        for i, tile in enumerate(tiles[start:start + columns]):
-            row[gutter_px:gutter_px + tile.shape[0], i * stride:i * stride + tile_width] = tile
-        rows.append(row)
-    return np.vstack([header, *rows])
+    n_rows = -(-len(tiles) // columns)
+    # one image filled in place: 48 tiles of a 1080p clip make a sheet of 22 MB, which rows
+    # stacked afterwards would hold twice
+    sheet = np.empty((header.shape[0] + n_rows * (cell_height + gutter_px), width, 3), np.uint8)
+    sheet[: header.shape[0]] = header
+    sheet[header.shape[0]:] = BACKING_RGB
+    for k, tile in enumerate(tiles):
+        top = header.shape[0] + (k // columns) * (cell_height + gutter_px) + gutter_px
+        left = (k % columns) * stride
+        sheet[top:top + tile.shape[0], left:left + tile_width] = tile
+    return sheet
