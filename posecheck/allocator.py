@@ -1,13 +1,15 @@
 """Handing memory the process has freed back to the system (glibc's ``malloc_trim``; on a C
 library without it, nothing).
 
-glibc keeps what a program frees for its next allocations. Two pose threads side by side leave
-it holding much of it unused: on a 72 s 1080p clip (the 24 s treadmill clip of
-``benchmarks/speed.py`` repeated) the memory in use stayed at 250-262 MB through the pose
-stage while glibc's heaps grew from 275 to 502 MB, most of the growth a single heap of free
-blocks the size of a video frame (glibc's ``malloc_info``), and the process from 467 to
-588-697 MB (three runs). Released once a second (:func:`releasing_freed_memory`), the same
-stage stayed at 450-476 MB (peak 503) at the same speed (53.0 frames/s against 51.2-52.8).
+glibc keeps what a program frees for its next allocations, and the pose stage leaves it holding
+much of it unused: on a 72 s 1080p clip (the 24 s treadmill clip of ``benchmarks/speed.py``
+repeated), with two pose threads, the memory in use stayed at 250-262 MB while glibc's heaps
+grew from 275 to 502 MB, most of the growth a single heap of free blocks the size of a video
+frame (glibc's ``malloc_info``), and the process from 467 to 588-697 MB (three runs); with one
+thread, the clip repeated to 3 minutes reached 528 MB a quarter of the way in and 651 MB half
+way. Released once a second (:func:`releasing_freed_memory`), the 72 s pose stage peaked at
+503-534 MB (two runs) at the same speed (52.9-53.0 frames/s against 51.2-52.8), and the
+3-minute analysis with one worker was at 370 and 421 MB (``benchmarks/memory.py``).
 """
 
 from __future__ import annotations
