@@ -5,6 +5,7 @@ clip."""
 
 from __future__ import annotations
 
+import pickle
 import types
 from pathlib import Path
 from typing import ClassVar
@@ -233,3 +234,6 @@ def test_a_detection_reads_back_what_it_was_given_and_cannot_be_changed():
     assert np.array_equal(chained.visibility, visibility)
     with pytest.raises(AttributeError, match="immutable"):
         det.chain = 3
+    copy = pickle.loads(pickle.dumps(chained))
+    assert copy.chain == 7 and np.array_equal(copy.keypoints_px, keypoints)
+    assert np.array_equal(copy.world_m, world_m) and np.array_equal(copy.visibility, visibility)
