@@ -12,7 +12,9 @@ Stages, each returning a new object:
    short gaps, zero-lag low-pass;
 4. :func:`posecheck.gait.analysis.analyze_gait`: direction, foot events, steps, cadence, slope;
 5. :func:`posecheck.checks.registry.run_checks`: the coaching checks, one finding each;
-6. outputs, written into a staging folder and moved into place at the end.
+6. outputs, written into a staging folder and moved into place at the end; after the data
+   files, the per-frame arrays are read from files (:mod:`posecheck.ondisk`), so the teaching
+   video's pass does not hold the whole clip's pose in memory.
 
 :func:`analyze` holds the staging folder (``.NAME.partial-*`` beside the output folder) from
 before the pose model starts to the end, so a failure or Ctrl-C at any stage leaves neither a
@@ -55,6 +57,7 @@ from posecheck.checks.registry import run_checks
 from posecheck.errors import PosecheckError
 from posecheck.footage import capture_fps, slow_motion_factor
 from posecheck.gait.analysis import analyze_gait, check_feet_in_view
+from posecheck.ondisk import ArraysOnDisk
 from posecheck.options import AnalysisOptions
 from posecheck.outputs import StagedOutput
 from posecheck.pose import detect_people
@@ -142,7 +145,9 @@ def write_outputs(analysis: Analysis, outdir: str | Path, *,
     outputs of an earlier run there."""
     outdir = Path(outdir)
     with StagedOutput(outdir, owned=OUTPUT_NAMES) as stage:
-        _write_into(analysis, stage.path, show_progress=show_progress)
+        write_data_files(analysis, stage.path)
+        with ArraysOnDisk(stage.path.parent) as disk:
+            _write_views(disk.analysis(analysis), stage.path, show_progress=show_progress)
     return outdir
 
 
@@ -159,9 +164,10 @@ def write_data_files(analysis: Analysis, folder: Path) -> None:
         analysis.gait.steps.to_csv(folder / "steps.csv")
 
 
-def _write_into(analysis: Analysis, folder: Path, *, show_progress: bool | None) -> None:
-    """Every output file of ``analysis`` in ``folder`` (a staging folder)."""
-    write_data_files(analysis, folder)
+def _write_views(analysis: Analysis, folder: Path, *, show_progress: bool | None) -> None:
+    """The output files of ``analysis`` in ``folder`` (a staging folder) but its data files
+    (:func:`write_data_files`): the teaching video, the key frames, the report and
+    ``analysis.json``."""
     release_freed_memory()
     key_frames_dir = folder / "key_frames"
     if analysis.options.write_video:
@@ -189,7 +195,12 @@ def analyze(video: str | Path, outdir: str | Path | None = None,
     # staged before the pose model runs: an unwritable or occupied folder is refused first
     with StagedOutput(outdir, overwrite=force, owned=OUTPUT_NAMES) as stage:
         analysis = run_analysis(video, options, show_progress=show_progress)
-        _write_into(analysis, stage.path, show_progress=show_progress)
+        write_data_files(analysis, stage.path)
+        with ArraysOnDisk(stage.path.parent) as disk:
+            # the per-frame arrays read from files from here on: the name is rebound, so the
+            # copies in memory are freed before the teaching video (posecheck.ondisk)
+            analysis = disk.analysis(analysis)
+            _write_views(analysis, stage.path, show_progress=show_progress)
     return analysis
 
 

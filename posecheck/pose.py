@@ -72,6 +72,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import time
 from pathlib import Path
 
@@ -120,17 +121,21 @@ class Detection:
     The pose stage keeps every person of every frame, so a detection is kept small: the
     visibility and the world landmarks in one float32 array (MediaPipe's own precision, so they
     read back exactly as given; each read is a new float64 array) and no ``__dict__`` (1.5 kB a
-    detection against 2.4 kB as a dataclass with float64 arrays).
+    detection against 2.4 kB as a dataclass with float64 arrays). Once the first look has moved
+    on, its landmarks go to a file (:class:`LandmarkFile`) and are read back from it when asked
+    for: what stays in memory is the object, its hips and torso length (about 0.1 kB).
     """
 
-    __slots__ = ("keypoints_px", "_visibility_world", "chain", "_hip_px", "_size_px")
+    __slots__ = ("_keypoints_px", "_visibility_world", "chain", "_hip_px", "_size_px", "_file",
+                 "_offset")
 
     def __init__(self, keypoints_px: np.ndarray, visibility: np.ndarray, world_m: np.ndarray,
                  chain: int | None = None) -> None:
         packed = np.empty((N_LANDMARKS, 4), np.float32)
         packed[:, 0], packed[:, 1:] = visibility, world_m
-        for name, value in (("keypoints_px", keypoints_px), ("_visibility_world", packed),
-                            ("chain", chain), ("_hip_px", None), ("_size_px", None)):
+        for name, value in (("_keypoints_px", np.asarray(keypoints_px, dtype=float)),
+                            ("_visibility_world", packed), ("chain", chain), ("_hip_px", None),
+                            ("_size_px", None), ("_file", None), ("_offset", 0)):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value) -> None:
@@ -139,18 +144,27 @@ class Detection:
     def __reduce__(self):  # pickled through its constructor, which alone sets its fields
         return Detection, (self.keypoints_px, self.visibility, self.world_m, self.chain)
 
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._file is None:
+            return self._keypoints_px, self._visibility_world
+        return self._file.read(self._offset)
+
+    @property
+    def keypoints_px(self) -> np.ndarray:
+        return self._arrays()[0]
+
     @property
     def visibility(self) -> np.ndarray:
-        return self._visibility_world[:, 0].astype(float)
+        return self._arrays()[1][:, 0].astype(float)
 
     @property
     def world_m(self) -> np.ndarray:
-        return self._visibility_world[:, 1:].astype(float)
+        return self._arrays()[1][:, 1:].astype(float)
 
     def with_chain(self, chain: int | None) -> Detection:
         """The same fit, marked as one of the closer look's ``chain``."""
-        return Detection(self.keypoints_px, self._visibility_world[:, 0],
-                         self._visibility_world[:, 1:], chain)
+        keypoints, packed = self._arrays()
+        return Detection(keypoints, packed[:, 0], packed[:, 1:], chain)
 
     # worked out once (the tracking asks for them in every frame for each track's recent fits)
     @property
@@ -168,6 +182,59 @@ class Detection:
             size = float(np.linalg.norm(self.keypoints_px[11:13].mean(axis=0) - self.hip_px))
             object.__setattr__(self, "_size_px", size)
         return self._size_px
+
+
+class LandmarkFile:
+    """Where the pose stage keeps the landmarks of the detections it no longer works on: an
+    unnamed temporary file (in the system's temporary folder, ``TMPDIR``), written once and read
+    back with ``pread``, so they take no memory of the process, whose peak is the pose stage's
+    (the models and decoders of two workers). Without it every person of every frame stayed in
+    memory, 1.8 kB a frame for a runner alone (``tracemalloc``): 64 MB for 10 minutes of 60 fps.
+
+    :meth:`store` moves detections' landmarks into the file (a detection stored before keeps its
+    place); :meth:`Detection.keypoints_px` and the others then read them from it, the same values
+    bit for bit (read-only arrays). The file goes when the last detection stored in it does.
+    Where the system has no ``pread`` (Windows), detections stay in memory."""
+
+    RECORD_BYTES = N_LANDMARKS * 2 * 8 + N_LANDMARKS * 4 * 4  # float64 pixels, float32 the rest
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self._file = tempfile.TemporaryFile(prefix="posecheck-landmarks-")
+        self._fd = self._file.fileno()
+        self._end = 0
+
+    @staticmethod
+    def usable() -> bool:
+        return hasattr(os, "pread") and hasattr(os, "pwrite")
+
+    def store(self, detections) -> None:
+        """Move the landmarks of ``detections`` held in memory into the file, in one write.
+        One writer (the worker that made them); readers may be any thread."""
+        held = [d for d in detections if d._file is None]
+        if not held:
+            return
+        for det in held:  # hips and torso length worked out now: the tracking reads them most
+            _ = det.size_px
+        data = b"".join(d._keypoints_px.tobytes() + d._visibility_world.tobytes() for d in held)
+        written = os.pwrite(self._fd, data, self._end)
+        if written != len(data):
+            raise OSError(f"the pose stage's landmark file took {written} of {len(data)} bytes")
+        for k, det in enumerate(held):
+            object.__setattr__(det, "_offset", self._end + k * self.RECORD_BYTES)
+            object.__setattr__(det, "_file", self)
+            object.__setattr__(det, "_keypoints_px", None)
+            object.__setattr__(det, "_visibility_world", None)
+        self._end += len(data)
+
+    def read(self, offset: int) -> tuple[np.ndarray, np.ndarray]:
+        """One detection's (33, 2) float64 pixels and (33, 4) float32 visibility and world."""
+        data = os.pread(self._fd, self.RECORD_BYTES, offset)
+        pixels = np.frombuffer(data, np.float64, count=2 * N_LANDMARKS).reshape(N_LANDMARKS, 2)
+        packed = np.frombuffer(data, np.float32, offset=2 * N_LANDMARKS * 8).reshape(
+            N_LANDMARKS, 4)
+        return pixels, packed
 
 
 @dataclasses.dataclass(frozen=True)
@@ -511,12 +578,16 @@ def _look_at_whole_frames(video_path: str | Path, info: VideoInfo, *, model_path
                           max_offset_torsos: float, max_size_ratio: float,
                           search_every_s: float, side_torsos: float, min_gain: float,
                           progress: Progress, monitor: FootageMonitor | None = None,
-                          start: int = 0, stop: int | None = None) -> _FirstLook:
+                          start: int = 0, stop: int | None = None,
+                          keep_frames: int = 64) -> _FirstLook:
     """First look: the whole-frame models on every frame (:class:`_WholeFrames`), plus a tile
     search every ``search_every_s`` unless someone large was found in every frame since the
     last search (a clip of a large runner is never searched). ``start`` and ``stop``: only
-    the frames from ``start`` up to ``stop`` (excluded; None: to the end)."""
+    the frames from ``start`` up to ``stop`` (excluded; None: to the end). The landmarks of
+    the fits of frames more than ``keep_frames`` back go to a :class:`LandmarkFile` (the look
+    reads a few recent frames' fits, each of which keeps its hips and torso length in memory)."""
     times, whole, searched, n_tiles = [], [], [], 0
+    landmarks = LandmarkFile() if LandmarkFile.usable() else None
     tiles = crop.tile_boxes(info.width, info.height)
     last_search_s, large_throughout = -np.inf, True
     with _OnFirstUse(lambda: PoseDetector(model_path, num_poses=num_poses, video=False)) \
@@ -543,6 +614,8 @@ def _look_at_whole_frames(video_path: str | Path, info: VideoInfo, *, model_path
             times.append(frame.time_s)
             whole.append(found)
             searched.append(small)
+            if landmarks is not None and len(whole) > keep_frames:
+                landmarks.store(whole[-keep_frames - 1] + searched[-keep_frames - 1])
             progress.update()
     return _FirstLook(np.asarray(times, dtype=float), whole, searched, look.by_multi,
                       look.reruns, n_tiles, look.model_path, first_index=start)
@@ -921,7 +994,8 @@ def detect_people(video_path: str | Path, *, model_path: str | Path | None = Non
                   settle_s: float = 0.5, max_offset_torsos: float = 0.5,
                   max_size_ratio: float = 1.25, workers: int = 1,
                   overlap_s: float = OVERLAP_S, min_part_s: float = MIN_PART_S) -> PeopleFrames:
-    """Run the pose model on every frame of a clip (streamed; memory holds landmarks only), the
+    """Run the pose model on every frame of a clip (streamed; the landmarks of frames the look
+    has moved on from are kept in a :class:`LandmarkFile`, not in memory), the
     one-pose model where one person alone is in view, with tile searches and a closer look at
     a small runner (module docstring).
 

@@ -237,3 +237,56 @@ def test_a_detection_reads_back_what_it_was_given_and_cannot_be_changed():
     copy = pickle.loads(pickle.dumps(chained))
     assert copy.chain == 7 and np.array_equal(copy.keypoints_px, keypoints)
     assert np.array_equal(copy.world_m, world_m) and np.array_equal(copy.visibility, visibility)
+
+
+def _random_detections(n: int, seed: int = 3) -> list[Detection]:
+    rng = np.random.default_rng(seed)
+    return [Detection(rng.uniform(0, 1920, (33, 2)),
+                      rng.random(33).astype(np.float32).astype(float),
+                      rng.normal(0, 0.5, (33, 3)).astype(np.float32).astype(float))
+            for _ in range(n)]
+
+
+def test_a_detection_stored_in_the_landmark_file_reads_back_bit_for_bit():
+    import gc
+    import weakref
+
+    dets = _random_detections(40)
+    copies = [(d.keypoints_px.copy(), d.visibility, d.world_m, d.hip_px.copy(), d.size_px)
+              for d in dets]
+    landmarks = pose.LandmarkFile()
+    landmarks.store(dets[:25])
+    landmarks.store(dets[10:])  # the first 15 of these were stored already: kept in place
+    for det, (keypoints, visibility, world_m, hips, size) in zip(dets, copies):
+        assert det._keypoints_px is None and det._visibility_world is None  # out of memory
+        assert np.array_equal(det.keypoints_px, keypoints)
+        assert np.array_equal(det.visibility, visibility) and np.array_equal(det.world_m, world_m)
+        assert np.array_equal(det.hip_px, hips) and det.size_px == size
+        assert not det.keypoints_px.flags.writeable
+        chained = det.with_chain(2)
+        assert chained.chain == 2 and np.array_equal(chained.world_m, world_m)
+        copy = pickle.loads(pickle.dumps(det))
+        assert np.array_equal(copy.keypoints_px, keypoints) and copy._file is None
+    file_alive = weakref.ref(landmarks)
+    del landmarks, det, chained, copy
+    gc.collect()
+    assert file_alive() is not None  # the stored detections still read from it
+    dets.clear()
+    gc.collect()
+    assert file_alive() is None  # gone with the last detection stored in it
+
+
+@pytest.mark.slow
+def test_the_landmark_file_changes_no_landmark_of_a_clip(sample_people, monkeypatch):
+    clip = SAMPLES / "downhill-good_pan_rtl.mp4"  # 180 frames: the first 116 are stored
+    monkeypatch.setattr(pose.LandmarkFile, "usable", staticmethod(lambda: False))
+    in_memory = detect_people(clip, show_progress=False)
+    stored = [d for frame in sample_people.people for d in frame if d._file is not None]
+    assert len(stored) >= len(sample_people.people) - 64
+    assert not any(d._file is not None for frame in in_memory.people for d in frame)
+    assert [len(f) for f in in_memory.people] == [len(f) for f in sample_people.people]
+    for a_frame, b_frame in zip(in_memory.people, sample_people.people):
+        for a, b in zip(a_frame, b_frame):
+            assert np.array_equal(a.keypoints_px, b.keypoints_px)
+            assert np.array_equal(a.visibility, b.visibility)
+            assert np.array_equal(a.world_m, b.world_m) and a.chain == b.chain
