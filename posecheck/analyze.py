@@ -146,7 +146,7 @@ def write_outputs(analysis: Analysis, outdir: str | Path, *,
     outdir = Path(outdir)
     with StagedOutput(outdir, owned=OUTPUT_NAMES) as stage:
         write_data_files(analysis, stage.path)
-        with ArraysOnDisk(stage.path.parent) as disk:
+        with ArraysOnDisk(stage.path.parent) as disk, disk.dropping_pages():
             _write_views(disk.analysis(analysis), stage.path, show_progress=show_progress)
     return outdir
 
@@ -200,7 +200,8 @@ def analyze(video: str | Path, outdir: str | Path | None = None,
             # the per-frame arrays read from files from here on: the name is rebound, so the
             # copies in memory are freed before the teaching video (posecheck.ondisk)
             analysis = disk.analysis(analysis)
-            _write_views(analysis, stage.path, show_progress=show_progress)
+            with disk.dropping_pages():
+                _write_views(analysis, stage.path, show_progress=show_progress)
     return analysis
 
 

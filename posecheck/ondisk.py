@@ -8,8 +8,9 @@ the one that needs the most memory of its own (decoder, encoder, drawing), reads
 cleaned keypoints, a frame at a time. :class:`ArraysOnDisk` writes the arrays into ``.npy`` files
 in a folder of its own and gives back the same analysis with the arrays memory-mapped, read-only
 (the stages never edit an array in place): a page of a file is in memory only once it is read,
-and the operating system may drop it again, so the video pass starts from what a short clip
-starts from (:mod:`benchmarks.memory`). The values are the same, bit for bit.
+and :meth:`ArraysOnDisk.dropping_pages` lets go of the pages read, once a second, so the video
+pass starts from what a short clip starts from and does not gather the clip's pose as it reads
+it (``benchmarks/memory.py``). The values are the same, bit for bit.
 
 The folder is made beside the output's staging folder (the same disk: not ``/tmp``, which may be
 memory) and removed when the ``with`` block ends; an analysis that is still used after it reads
@@ -19,8 +20,12 @@ files that are gone from the folder but stay readable while mapped (POSIX).
 from __future__ import annotations
 
 import dataclasses
+import mmap
 import shutil
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +43,7 @@ class ArraysOnDisk:
         self.parent = Path(parent)
         self.path: Path | None = None
         self._written: dict[int, np.ndarray] = {}  # id of an array in memory -> its file's map
+        self._maps: list[mmap.mmap] = []
         self._count = 0
 
     def __enter__(self) -> ArraysOnDisk:
@@ -46,6 +52,7 @@ class ArraysOnDisk:
 
     def __exit__(self, *exc_info) -> None:
         self._written.clear()
+        self._maps.clear()  # each map closes with the last array that reads it
         if self.path is not None:
             shutil.rmtree(self.path, ignore_errors=True)
 
@@ -60,10 +67,51 @@ class ArraysOnDisk:
         path = self.path / f"{self._count:03d}.npy"
         self._count += 1
         np.save(path, np.ascontiguousarray(values), allow_pickle=False)
-        mapped = np.load(path, mmap_mode="r")
+        mapped = self._map(path)
         # the id stays unique while `values` lives: held in the analysis being replaced
         self._written[id(values)] = mapped
         return mapped
+
+    def _map(self, path: Path) -> np.ndarray:
+        """The array of an ``.npy`` file, read-only, on a map of the file this object keeps
+        (to let go of its pages: :meth:`drop_pages`)."""
+        with open(path, "rb") as file:
+            version = np.lib.format.read_magic(file)
+            read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                           else np.lib.format.read_array_header_2_0)
+            shape, fortran_order, dtype = read_header(file)
+            offset = file.tell()
+            mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        self._maps.append(mapped)
+        count = int(np.prod(shape))
+        values = np.frombuffer(mapped, dtype=dtype, count=count, offset=offset)
+        return values.reshape(shape, order="F" if fortran_order else "C")
+
+    def drop_pages(self) -> None:
+        """Let go of the pages of the files read so far (the next read takes them from the
+        system's file cache again); nothing where the system cannot be told (no ``madvise``)."""
+        if not hasattr(mmap, "MADV_DONTNEED"):
+            return
+        for mapped in list(self._maps):
+            mapped.madvise(mmap.MADV_DONTNEED)
+
+    @contextmanager
+    def dropping_pages(self, every_s: float = 1.0) -> Iterator[None]:
+        """:meth:`drop_pages` every ``every_s`` from a thread of its own, and at the end."""
+        stop = threading.Event()
+
+        def drop() -> None:
+            while not stop.wait(every_s):
+                self.drop_pages()
+
+        thread = threading.Thread(target=drop, name="posecheck-drop-pages", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+            self.drop_pages()
 
     def sequence(self, seq: PoseSequence) -> PoseSequence:
         """``seq`` with its per-landmark arrays on disk (``time_s`` stays in memory)."""

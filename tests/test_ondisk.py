@@ -69,6 +69,18 @@ def test_the_outputs_are_those_of_the_analysis_in_memory(in_memory, tmp_path):
     assert (tmp_path / "memory" / sheet).read_bytes() == (tmp_path / "disk" / sheet).read_bytes()
 
 
+def test_pages_let_go_are_read_again_the_same(in_memory, tmp_path):
+    with ArraysOnDisk(tmp_path) as disk:
+        on_disk = disk.analysis(in_memory)
+        with disk.dropping_pages(every_s=0.01):
+            for _ in range(3):
+                assert np.array_equal(on_disk.pose.world_m, in_memory.pose.world_m,
+                                      equal_nan=True)
+                disk.drop_pages()
+                assert np.array_equal(on_disk.gait.com.segments_px, in_memory.gait.com.segments_px,
+                                      equal_nan=True)
+
+
 def test_used_outside_its_with_block_it_says_so(in_memory, tmp_path):
     with pytest.raises(RuntimeError, match="inside its with block"):
         ArraysOnDisk(tmp_path).array(np.zeros(3))
