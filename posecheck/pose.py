@@ -73,6 +73,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -123,7 +124,7 @@ class Detection:
     read back exactly as given; each read is a new float64 array) and no ``__dict__`` (1.5 kB a
     detection against 2.4 kB as a dataclass with float64 arrays). Once the first look has moved
     on, its landmarks go to a file (:class:`LandmarkFile`) and are read back from it when asked
-    for: what stays in memory is the object, its hips and torso length (about 0.1 kB).
+    for: what stays in memory is the object, its hips and torso length (about 0.2 kB).
     """
 
     __slots__ = ("_keypoints_px", "_visibility_world", "chain", "_hip_px", "_size_px", "_file",
@@ -186,10 +187,11 @@ class Detection:
 
 class LandmarkFile:
     """Where the pose stage keeps the landmarks of the detections it no longer works on: an
-    unnamed temporary file (in the system's temporary folder, ``TMPDIR``), written once and read
-    back with ``pread``, so they take no memory of the process, whose peak is the pose stage's
-    (the models and decoders of two workers). Without it every person of every frame stayed in
-    memory, 1.8 kB a frame for a runner alone (``tracemalloc``): 64 MB for 10 minutes of 60 fps.
+    unnamed temporary file (in the system's temporary folder, ``TMPDIR``: on a disk, or in
+    memory where that folder is a ``tmpfs``), written once and read back with ``pread``, so
+    they take no memory of the process, whose peak is the pose stage's (the models and decoders
+    of two workers). Without it every person of every frame stayed in memory, 1.8 kB a frame
+    for a runner alone (``tracemalloc``): 64 MB for 10 minutes of 60 fps.
 
     :meth:`store` moves detections' landmarks into the file (a detection stored before keeps its
     place); :meth:`Detection.keypoints_px` and the others then read them from it, the same values
@@ -199,8 +201,6 @@ class LandmarkFile:
     RECORD_BYTES = N_LANDMARKS * 2 * 8 + N_LANDMARKS * 4 * 4  # float64 pixels, float32 the rest
 
     def __init__(self) -> None:
-        import tempfile
-
         self._file = tempfile.TemporaryFile(prefix="posecheck-landmarks-")
         self._fd = self._file.fileno()
         self._end = 0
@@ -212,7 +212,7 @@ class LandmarkFile:
     def store(self, detections) -> None:
         """Move the landmarks of ``detections`` held in memory into the file, in one write.
         One writer (the worker that made them); readers may be any thread."""
-        held = [d for d in detections if d._file is None]
+        held = list({id(d): d for d in detections if d._file is None}.values())  # once each
         if not held:
             return
         for det in held:  # hips and torso length worked out now: the tracking reads them most
