@@ -46,13 +46,21 @@ def releasing_freed_memory(every_s: float = 1.0) -> Iterator[None]:
     if _TRIM is None:
         yield
         return
+    with repeating(release_freed_memory, every_s, name="posecheck-release-memory"):
+        yield
+
+
+@contextmanager
+def repeating(action: Callable[[], object], every_s: float, *, name: str) -> Iterator[None]:
+    """``action()`` every ``every_s`` seconds from a thread of its own (called ``name``) while
+    the ``with`` block runs; the thread is stopped and joined when the block ends."""
     done = threading.Event()
 
     def run() -> None:
         while not done.wait(every_s):
-            release_freed_memory()
+            action()
 
-    thread = threading.Thread(target=run, name="posecheck-release-memory", daemon=True)
+    thread = threading.Thread(target=run, name=name, daemon=True)
     thread.start()
     try:
         yield

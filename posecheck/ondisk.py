@@ -23,13 +23,13 @@ import dataclasses
 import mmap
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
+from posecheck.allocator import repeating
 from posecheck.result import Analysis
 from posecheck.sequence import PoseSequence
 
@@ -98,19 +98,10 @@ class ArraysOnDisk:
     @contextmanager
     def dropping_pages(self, every_s: float = 1.0) -> Iterator[None]:
         """:meth:`drop_pages` every ``every_s`` from a thread of its own, and at the end."""
-        stop = threading.Event()
-
-        def drop() -> None:
-            while not stop.wait(every_s):
-                self.drop_pages()
-
-        thread = threading.Thread(target=drop, name="posecheck-drop-pages", daemon=True)
-        thread.start()
         try:
-            yield
+            with repeating(self.drop_pages, every_s, name="posecheck-drop-pages"):
+                yield
         finally:
-            stop.set()
-            thread.join()
             self.drop_pages()
 
     def sequence(self, seq: PoseSequence) -> PoseSequence:
