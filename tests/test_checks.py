@@ -503,6 +503,12 @@ def test_bands_follow_the_words_of_each_rule_at_their_thresholds():
     assert BY_ID["lean"].judge(-3.0, 4.0, t) == ("fix", "back")
     assert BY_ID["lean"].judge(13.0, 4.0, t) == ("watch", "forward")
     assert BY_ID["lean"].judge(13.0, 17.0, t) == ("fix", "waist")
+    # a fold graded by the worse of the fold and the line: a watch fold (12 deg) whose line is
+    # 9 deg behind the reference (a fix on its own) is a fix; on a good line it stays a watch
+    assert BY_ID["lean"].judge(-4.6, 12.0, t) == ("fix", "waist")
+    assert BY_ID["lean"].judge(-0.7, 12.0, t) == ("watch", "waist")
+    assert BY_ID["lean"].judge(4.4, 12.0, t) == ("watch", "waist")
+    assert BY_ID["lean"].judge(math.nan, 12.0, t) == ("watch", "waist")
     assert BY_ID["lean"].judge(4.4, 4.0, t) == ("good", "ankles")
     assert knee.grade(math.nan) == "unknown"
 

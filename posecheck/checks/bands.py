@@ -18,6 +18,10 @@ import dataclasses
 import math
 
 
+#: Verdicts from least to most severe ("unknown" is not a grade of a value).
+SEVERITY = ("good", "watch", "fix")
+
+
 @dataclasses.dataclass(frozen=True)
 class Band:
     """Values from ``low`` to ``high`` read ``verdict``; ``closed_low`` / ``closed_high`` say

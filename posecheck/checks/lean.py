@@ -20,7 +20,8 @@ middle of the contact (its first and last ``trim`` share left out) and evaluated
 the event timing's share of the error is the line's slope times mid-stance's 95% uncertainty
 (``timing_uncertainty`` of each measure).
 
-Verdict, in this order: folding at the waist (waist bend above its thresholds), else leaning
+Verdict, in this order: folding at the waist (waist bend above its thresholds; graded by the
+worse of the fold and the whole-body line, :func:`judge`), else leaning
 back (lean against the slope normal below the level reference by more than its thresholds),
 else leaning from the ankles (good; far forward of the reference is "watch"). The reference is
 the runner's own level run (``--baseline``) when given, else ``reference_level_deg``. The verdict
@@ -36,7 +37,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from posecheck import kinematics as kin
-from posecheck.checks.bands import Band, Bands, high_is_fault
+from posecheck.checks.bands import SEVERITY, Band, Bands, high_is_fault
 from posecheck.checks.context import (Baseline, CheckContext, CheckInfo, counting_steps,
                                       evidence_frames, measure, too_few)
 from posecheck.checks.finding import Finding
@@ -138,12 +139,18 @@ def waist_bands(t: Mapping[str, float]) -> Bands:
 def judge(lean_deg: float, waist_deg: float, t: Mapping[str, float],
           baseline: Baseline | None = None) -> tuple[str, str]:
     """(verdict, pattern) of a lean and a waist bend: folding at the waist first (``"waist"``),
-    else leaning back (``"back"``) or far forward (``"forward"``), else good (``"ankles"``)."""
-    at_waist = waist_bands(t).grade(waist_deg)
-    if at_waist != "good":
-        return at_waist, "waist"
+    else leaning back (``"back"``) or far forward (``"forward"``), else good (``"ankles"``).
+
+    A fold is graded by the worse of its waist bend and its whole-body line: a runner folded
+    a little at the waist whose line from the feet is also far behind has both faults, and the
+    fold (the cue that brings the hips forward) does not make the line's fix a watch."""
     line = bands(t, baseline)
     verdict = line.grade(lean_deg)
+    at_waist = waist_bands(t).grade(waist_deg)
+    if at_waist != "good":
+        if verdict not in SEVERITY:  # the line is not known: the fold alone
+            return at_waist, "waist"
+        return max(at_waist, verdict, key=SEVERITY.index), "waist"
     if verdict == "good":
         return "good", "ankles"
     return verdict, "back" if lean_deg < line.good_range[0] else "forward"
