@@ -189,7 +189,9 @@ def step_verdicts(finding: Finding | None, k: int, *,
 
 def _lean_verdicts(finding: Finding, k: int, judged: np.ndarray,
                    baseline: Baseline | None) -> dict[str, tuple[str, ...]]:
-    """The lean check's rule per step: waist first, then leaning back, then far forward."""
+    """The lean check's rule per step (:func:`posecheck.checks.lean.judge`): a fold at the
+    waist first (graded by the worse of the fold and the line), then leaning back, then far
+    forward."""
     t = _thresholds(finding)
     line_bands, waist_bands = lean.bands(t, baseline), lean.waist_bands(t)
     lean_deg = _detail(finding, "lean_vs_slope_normal_deg", k)
