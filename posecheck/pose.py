@@ -75,6 +75,7 @@ import functools
 import os
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -110,6 +111,8 @@ MIN_PART_S = 5.0
 # and 1080p (benchmarks/speed.py's stage costs, 2026-12-06), 0.035-0.057; with 0.04 the two
 # parts of the 24 s 1080p clip took 26.3-27.0 s (part_bounds).
 DECODE_ONLY_SHARE = 0.04
+# A frame the first look did not search: one empty tuple for all (a list each took 56 bytes)
+NOT_SEARCHED: tuple = ()
 
 
 class Detection:
@@ -124,7 +127,8 @@ class Detection:
     read back exactly as given; each read is a new float64 array) and no ``__dict__`` (1.5 kB a
     detection against 2.4 kB as a dataclass with float64 arrays). Once the first look has moved
     on, its landmarks go to a file (:class:`LandmarkFile`) and are read back from it when asked
-    for: what stays in memory is the object, its hips and torso length (about 0.2 kB).
+    for, and its hips and torso length to one row of the file's table in memory: what stays is
+    the object and that row (about 0.15 kB).
     """
 
     __slots__ = ("_keypoints_px", "_visibility_world", "chain", "_hip_px", "_size_px", "_file",
@@ -150,6 +154,20 @@ class Detection:
             return self._keypoints_px, self._visibility_world
         return self._file.read(self._offset)
 
+    def _scale(self) -> tuple[np.ndarray, float]:
+        """(hips, torso length), worked out once: by the detection, or by the file holding its
+        landmarks (:meth:`LandmarkFile.scale`)."""
+        if self._file is not None:
+            return self._file.scale(self._offset)
+        if self._hip_px is None:
+            keypoints = self._keypoints_px
+            hips = keypoints[23:25].mean(axis=0)
+            hips.flags.writeable = False  # one array, handed to every caller
+            size = float(np.linalg.norm(keypoints[11:13].mean(axis=0) - hips))
+            object.__setattr__(self, "_hip_px", hips)
+            object.__setattr__(self, "_size_px", size)
+        return self._hip_px, self._size_px
+
     @property
     def keypoints_px(self) -> np.ndarray:
         return self._arrays()[0]
@@ -170,19 +188,13 @@ class Detection:
     # worked out once (the tracking asks for them in every frame for each track's recent fits)
     @property
     def hip_px(self) -> np.ndarray:
-        if self._hip_px is None:
-            hips = self.keypoints_px[23:25].mean(axis=0)
-            hips.flags.writeable = False  # one array, handed to every caller
-            object.__setattr__(self, "_hip_px", hips)
-        return self._hip_px
+        """Hip midpoint (2,), read-only."""
+        return self._scale()[0]
 
     @property
     def size_px(self) -> float:
         """Shoulder-midpoint to hip-midpoint distance: a scale that does not change with stride."""
-        if self._size_px is None:
-            size = float(np.linalg.norm(self.keypoints_px[11:13].mean(axis=0) - self.hip_px))
-            object.__setattr__(self, "_size_px", size)
-        return self._size_px
+        return self._scale()[1]
 
 
 class LandmarkFile:
@@ -195,8 +207,11 @@ class LandmarkFile:
 
     :meth:`store` moves detections' landmarks into the file (a detection stored before keeps its
     place); :meth:`Detection.keypoints_px` and the others then read them from it, the same values
-    bit for bit (read-only arrays). The file goes when the last detection stored in it does.
-    Where the system has no ``pread`` (Windows), detections stay in memory."""
+    bit for bit (read-only arrays). Each stored detection's hips and torso length, which the
+    tracking reads for every fit, stay in memory as one row of a table (:meth:`scale`; 24 bytes
+    against 0.16 kB as an array and a float of the detection's own). The file goes when the last
+    detection stored in it does. Where the system has no ``pread`` (Windows), detections stay in
+    memory."""
 
     RECORD_BYTES = N_LANDMARKS * 2 * 8 + N_LANDMARKS * 4 * 4  # float64 pixels, float32 the rest
 
@@ -204,6 +219,7 @@ class LandmarkFile:
         self._file = tempfile.TemporaryFile(prefix="posecheck-landmarks-")
         self._fd = self._file.fileno()
         self._end = 0
+        self._scales = np.empty((1024, 3))  # per record: hip x, hip y, torso length; grows
 
     @staticmethod
     def usable() -> bool:
@@ -215,18 +231,31 @@ class LandmarkFile:
         held = list({id(d): d for d in detections if d._file is None}.values())  # once each
         if not held:
             return
-        for det in held:  # hips and torso length worked out now: the tracking reads them most
-            _ = det.size_px
         data = b"".join(d._keypoints_px.tobytes() + d._visibility_world.tobytes() for d in held)
         written = os.pwrite(self._fd, data, self._end)
         if written != len(data):
             raise OSError(f"the pose stage's landmark file took {written} of {len(data)} bytes")
+        first = self._end // self.RECORD_BYTES
+        if first + len(held) > len(self._scales):  # a new table: readers keep the old one's rows
+            grown = np.empty((max(2 * len(self._scales), first + len(held)), 3))
+            grown[:first] = self._scales[:first]
+            self._scales = grown
         for k, det in enumerate(held):
-            object.__setattr__(det, "_offset", self._end + k * self.RECORD_BYTES)
-            object.__setattr__(det, "_file", self)
-            object.__setattr__(det, "_keypoints_px", None)
-            object.__setattr__(det, "_visibility_world", None)
+            hips, size = det._scale()
+            self._scales[first + k] = hips[0], hips[1], size
+            for name, value in (("_offset", self._end + k * self.RECORD_BYTES), ("_file", self),
+                                ("_keypoints_px", None), ("_visibility_world", None),
+                                ("_hip_px", None), ("_size_px", None)):
+                object.__setattr__(det, name, value)
         self._end += len(data)
+
+    def scale(self, offset: int) -> tuple[np.ndarray, float]:
+        """The hips (2,) and torso length of the detection stored at ``offset``: the values it
+        had before, bit for bit (a read-only view of the table)."""
+        row = self._scales[offset // self.RECORD_BYTES]
+        hips = row[:2]
+        hips.flags.writeable = False
+        return hips, float(row[2])
 
     def read(self, offset: int) -> tuple[np.ndarray, np.ndarray]:
         """One detection's (33, 2) float64 pixels and (33, 4) float32 visibility and world."""
@@ -541,7 +570,7 @@ class _FirstLook:
 
     time_s: np.ndarray  # (n,)
     whole: list[list[Detection]]
-    searched: list[list[Detection]]
+    searched: list[Sequence[Detection]]  # NOT_SEARCHED where no search ran
     by_multi: list[bool]
     reruns: list[tuple[int, int]]  # see _WholeFrames.reruns
     n_tiles: int
@@ -549,7 +578,10 @@ class _FirstLook:
     first_index: int = 0  # the clip's frame index of whole[0] (a worker's part of the clip)
 
     def people(self) -> list[list[Detection]]:
-        return [_merge(w, s, replace=False) for w, s in zip(self.whole, self.searched)]
+        """Per frame, the whole-frame fits and the searches' newcomers (the whole-frame list
+        itself where nothing was searched)."""
+        return [_merge(w, s, replace=False) if s else w
+                for w, s in zip(self.whole, self.searched)]
 
     def drop_first(self, n_frames: int) -> _FirstLook:
         """Without its first ``n_frames`` frames (a worker's warm-up)."""
@@ -579,13 +611,15 @@ def _look_at_whole_frames(video_path: str | Path, info: VideoInfo, *, model_path
                           search_every_s: float, side_torsos: float, min_gain: float,
                           progress: Progress, monitor: FootageMonitor | None = None,
                           start: int = 0, stop: int | None = None,
-                          keep_frames: int = 64) -> _FirstLook:
+                          keep_frames: int = 64, decode_threads: int | None = None
+                          ) -> _FirstLook:
     """First look: the whole-frame models on every frame (:class:`_WholeFrames`), plus a tile
     search every ``search_every_s`` unless someone large was found in every frame since the
     last search (a clip of a large runner is never searched). ``start`` and ``stop``: only
     the frames from ``start`` up to ``stop`` (excluded; None: to the end). The landmarks of
     the fits of frames more than ``keep_frames`` back go to a :class:`LandmarkFile` (the look
-    reads a few recent frames' fits, each of which keeps its hips and torso length in memory)."""
+    reads a few recent frames' fits, each of which keeps its hips and torso length in memory).
+    ``decode_threads``: see :func:`posecheck.video.iter_frames`."""
     times, whole, searched, n_tiles = [], [], [], 0
     landmarks = LandmarkFile() if LandmarkFile.usable() else None
     tiles = crop.tile_boxes(info.width, info.height)
@@ -596,7 +630,7 @@ def _look_at_whole_frames(video_path: str | Path, info: VideoInfo, *, model_path
                          check_every_s=check_every_s, settle_s=settle_s,
                          max_offset_torsos=max_offset_torsos,
                          max_size_ratio=max_size_ratio) as look:
-        for frame in iter_frames(video_path, start=start):
+        for frame in iter_frames(video_path, start=start, decode_threads=decode_threads):
             if stop is not None and frame.index >= stop:
                 break
             if monitor is not None:  # what the pixels say about the filming (footage.py)
@@ -605,7 +639,7 @@ def _look_at_whole_frames(video_path: str | Path, info: VideoInfo, *, model_path
             large_throughout &= _someone_large(found, info, side_torsos=side_torsos,
                                                min_gain=min_gain)
             due = frame.time_s - last_search_s >= search_every_s - 1e-6
-            small: list[Detection] = []
+            small: Sequence[Detection] = NOT_SEARCHED
             if search_every_s < np.inf and due and not large_throughout:
                 last_search_s, large_throughout = frame.time_s, True
                 small = _search(frame.rgb, tiles, searcher, info, side_torsos=side_torsos,
@@ -615,7 +649,7 @@ def _look_at_whole_frames(video_path: str | Path, info: VideoInfo, *, model_path
             whole.append(found)
             searched.append(small)
             if landmarks is not None and len(whole) > keep_frames:
-                landmarks.store(whole[-keep_frames - 1] + searched[-keep_frames - 1])
+                landmarks.store([*whole[-keep_frames - 1], *searched[-keep_frames - 1]])
             progress.update()
     return _FirstLook(np.asarray(times, dtype=float), whole, searched, look.by_multi,
                       look.reruns, n_tiles, look.model_path, first_index=start)
@@ -808,7 +842,7 @@ def _look_closer(video_path: str | Path, info: VideoInfo, people: list[list[Dete
     past them while its crops keep finding the person where the whole frame did not
     (:func:`_going_on`). Returns the people with the closer fits in, and the number of crops
     run."""
-    people = [list(p) for p in people]
+    people = list(people)  # each frame's list is replaced, not changed (_follow)
     # chain ids: follower k numbers its runs from k * n_frames (a follower has fewer runs)
     followers = [_Follower(plan, PoseDetector(model_path, num_poses=2), k * len(people))
                  for k, plan in enumerate(plans)]
@@ -902,11 +936,13 @@ def _look_at_part(video_path: str, warm_from: int, start: int, stop: int | None,
                   progress: _PartProgress) -> tuple[_FirstLook, FootageMonitor]:
     """One part's first look (:func:`_look_at_whole_frames`, and its reruns) on frames
     ``warm_from`` to ``stop``, without the warm-up frames before ``start``, with the footage
-    signals of the same frames."""
+    signals of the same frames. Its decoder runs in the worker's thread: the workers' models
+    keep the cores busy, and a frame-threaded decoder's frames of its own cost each worker 12-23
+    MB at 1080p (the 24 s clip's first look in two parts peaked at 435-447 MB against 458)."""
     info = probe(video_path)
     monitor = FootageMonitor()
     first = _look_at_whole_frames(video_path, info, monitor=monitor, start=warm_from, stop=stop,
-                                  progress=progress, **look)
+                                  progress=progress, decode_threads=1, **look)
     if first.reruns:
         _rerun_multi(video_path, first, model_path=look["model_path"],
                      num_poses=look["num_poses"], progress=Progress("", 0, enabled=False))

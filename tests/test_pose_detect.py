@@ -276,6 +276,24 @@ def test_a_detection_stored_in_the_landmark_file_reads_back_bit_for_bit():
     assert file_alive() is None  # gone with the last detection stored in it
 
 
+def test_the_landmark_files_table_of_hips_grows_and_keeps_every_row():
+    """Hips and torso lengths of stored detections live in the file's table, which grows past
+    its first 1024 rows in batches of any size; every row reads back the detection's own
+    values, read-only, however long ago it was stored."""
+    dets = _random_detections(2600, seed=5)
+    hips = [(d.keypoints_px[23:25].mean(axis=0), float(np.linalg.norm(
+        d.keypoints_px[11:13].mean(axis=0) - d.keypoints_px[23:25].mean(axis=0)))) for d in dets]
+    landmarks = pose.LandmarkFile()
+    for start, stop in ((0, 1000), (1000, 1030), (1030, 2500), (2500, 2600)):
+        landmarks.store(dets[start:stop])
+        first = dets[0]
+        assert np.array_equal(first.hip_px, hips[0][0]) and first.size_px == hips[0][1]
+    for det, (hip, size) in zip(dets, hips):
+        assert det._hip_px is None and det._file is landmarks
+        assert np.array_equal(det.hip_px, hip) and det.size_px == size
+        assert not det.hip_px.flags.writeable
+
+
 @pytest.mark.slow
 def test_the_landmark_file_changes_no_landmark_of_a_clip(sample_people, monkeypatch):
     clip = SAMPLES / "downhill-good_pan_rtl.mp4"  # 180 frames: the first 116 are stored
