@@ -20,7 +20,6 @@ import warnings
 from typing import Any
 
 import numpy as np
-from scipy import signal
 
 from posecheck.errors import PosecheckError
 from posecheck.kinematics import leg_length_px
@@ -511,6 +510,7 @@ def lowpass(
     cut-off is clamped to ``max_fraction_of_nyquist * fps / 2``; the one used is recorded as
     ``meta["cleaning"]["cutoff_hz"]``.
     """
+    from scipy import signal  # here: ~30 MB the pose stage does without
     if cutoff_hz <= 0 or order < 1:
         raise PosecheckError(f"lowpass: cutoff_hz > 0 and order >= 1, got {cutoff_hz}, {order}")
     used_hz = min(cutoff_hz, max_fraction_of_nyquist * seq.fps / 2)
@@ -523,6 +523,7 @@ def lowpass(
 def filter_finite_runs(values: np.ndarray, sos: np.ndarray) -> np.ndarray:
     """Copy of ``values`` (time on axis 0) with each finite run of each column passed through
     ``sosfiltfilt``; NaN stays NaN and runs too short for the edge padding stay as they are."""
+    from scipy import signal  # here: ~30 MB the pose stage does without
     padlen = 3 * (2 * len(sos) + 1)
     out = np.array(values, dtype=float, copy=True)
     columns = out.reshape(len(out), int(np.prod(out.shape[1:])))

@@ -54,7 +54,6 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from scipy import signal
 
 from posecheck import landmarks as lm
 from posecheck.kinematics import leg_length_px
@@ -165,6 +164,7 @@ def speed(values: np.ndarray, time_s: np.ndarray) -> np.ndarray:
     unlike a spline's, nothing at the Nyquist frequency, where the pose noise is. Both are taken
     per frame and divided by the time's own rate per frame (the chain rule), so a phone's
     unevenly spaced frames are timed as they were filmed."""
+    from scipy import signal  # here: ~30 MB the pose stage does without
     if len(values) < 5:
         return np.gradient(values, time_s, axis=0)
     per_frame = signal.savgol_filter(values, 5, 3, deriv=1, axis=0)
@@ -431,6 +431,7 @@ def detect_events(seq: PoseSequence, *,
 
     Fewer than three frames or no legs give an empty result.
     """
+    from scipy import signal  # here: ~30 MB the pose stage does without
     empty = GaitEvents(np.array([]), np.array([]), (), np.array([]), np.array([]), seq.fps)
     leg_px = leg_length_px(seq)
     if seq.n_frames < 3 or not np.isfinite(leg_px) or leg_px <= 0:

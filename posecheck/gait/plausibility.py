@@ -19,7 +19,6 @@ import dataclasses
 import math
 
 import numpy as np
-from scipy import signal
 
 from posecheck import landmarks as lm
 from posecheck.gait.events import GaitEvents
@@ -91,6 +90,7 @@ def rhythm_cadence_spm(seq: PoseSequence, *,
     slow rhythm, which :func:`posecheck.gait.analysis.analyze_gait` reports. The separation
     changes sign every step, so the correlation is negative at one step and the first positive
     peak is one stride."""
+    from scipy import signal  # here: ~30 MB the pose stage does without
     leg_px = leg_length_px(seq)
     if not np.isfinite(leg_px) or leg_px <= 0:
         return math.nan

@@ -15,7 +15,6 @@ import math
 import re
 
 import numpy as np
-from scipy import stats
 
 from posecheck import landmarks as lm
 from posecheck.errors import PosecheckError
@@ -105,6 +104,7 @@ def estimate_slope(seq: PoseSequence, events: GaitEvents, *, leg_px: float,
     interval, and on synthetic video one of them misplaced by the pose model tilted the line by
     6 deg (a -1.5 deg slope read +4.6), while from 4 stances on the fits were within 1.3 deg
     and said how sure they were (the static clips of ``benchmarks/checks_accuracy.py``)."""
+    from scipy import stats  # here: ~30 MB the pose stage does without
     points = stance_foot_points(seq, events)
     points = points[np.isfinite(points).all(axis=1)]
     if len(points) < min_stances:

@@ -19,8 +19,6 @@ import dataclasses
 from pathlib import Path
 
 import numpy as np
-from scipy import signal
-from scipy.interpolate import CubicSpline
 
 from posecheck import landmarks as lm
 from posecheck.errors import PosecheckError
@@ -184,6 +182,7 @@ def contact_truth(forces: ForceTrial, markers: MarkerTrial, *,
     The foot of each contact is the one whose lowest foot marker (heel bottom, first or fifth
     metatarsal head) is lower on average over the contact.
     """
+    from scipy import signal  # here: ~30 MB the pose stage does without
     fz = forces.vertical_n
     b, a = signal.butter(4, cutoff_hz / (forces.rate_hz / 2))
     fz = signal.filtfilt(b, a, fz)
@@ -362,6 +361,7 @@ def side_view_sequence(centres: dict[str, np.ndarray], time_s: np.ndarray, *, fp
     the far side are exact: no occlusion is simulated). ``world_m`` holds the same points in metres
     in camera axes (x image right, y down, z away), centred on the hip midpoint.
     """
+    from scipy.interpolate import CubicSpline  # here: ~30 MB the pose stage does without
     end_s = time_s[-1] if duration_s is None else min(time_s[-1], start_s + duration_s)
     frame_t = start_s + np.arange(int(np.floor((end_s - start_s) * fps + 1e-9)) + 1) / fps
     names = list(centres)
