@@ -611,15 +611,13 @@ def _look_at_whole_frames(video_path: str | Path, info: VideoInfo, *, model_path
                           search_every_s: float, side_torsos: float, min_gain: float,
                           progress: Progress, monitor: FootageMonitor | None = None,
                           start: int = 0, stop: int | None = None,
-                          keep_frames: int = 64, decode_threads: int | None = None
-                          ) -> _FirstLook:
+                          keep_frames: int = 64) -> _FirstLook:
     """First look: the whole-frame models on every frame (:class:`_WholeFrames`), plus a tile
     search every ``search_every_s`` unless someone large was found in every frame since the
     last search (a clip of a large runner is never searched). ``start`` and ``stop``: only
     the frames from ``start`` up to ``stop`` (excluded; None: to the end). The landmarks of
     the fits of frames more than ``keep_frames`` back go to a :class:`LandmarkFile` (the look
-    reads a few recent frames' fits, each of which keeps its hips and torso length in memory).
-    ``decode_threads``: see :func:`posecheck.video.iter_frames`."""
+    reads a few recent frames' fits, each of which keeps its hips and torso length in memory)."""
     times, whole, searched, n_tiles = [], [], [], 0
     landmarks = LandmarkFile() if LandmarkFile.usable() else None
     tiles = crop.tile_boxes(info.width, info.height)
@@ -630,7 +628,7 @@ def _look_at_whole_frames(video_path: str | Path, info: VideoInfo, *, model_path
                          check_every_s=check_every_s, settle_s=settle_s,
                          max_offset_torsos=max_offset_torsos,
                          max_size_ratio=max_size_ratio) as look:
-        for frame in iter_frames(video_path, start=start, decode_threads=decode_threads):
+        for frame in iter_frames(video_path, start=start):
             if stop is not None and frame.index >= stop:
                 break
             if monitor is not None:  # what the pixels say about the filming (footage.py)
@@ -936,13 +934,11 @@ def _look_at_part(video_path: str, warm_from: int, start: int, stop: int | None,
                   progress: _PartProgress) -> tuple[_FirstLook, FootageMonitor]:
     """One part's first look (:func:`_look_at_whole_frames`, and its reruns) on frames
     ``warm_from`` to ``stop``, without the warm-up frames before ``start``, with the footage
-    signals of the same frames. Its decoder runs in the worker's thread: the workers' models
-    keep the cores busy, and a frame-threaded decoder's frames of its own cost each worker 12-23
-    MB at 1080p (the 24 s clip's first look in two parts peaked at 435-447 MB against 458)."""
+    signals of the same frames."""
     info = probe(video_path)
     monitor = FootageMonitor()
     first = _look_at_whole_frames(video_path, info, monitor=monitor, start=warm_from, stop=stop,
-                                  progress=progress, decode_threads=1, **look)
+                                  progress=progress, **look)
     if first.reruns:
         _rerun_multi(video_path, first, model_path=look["model_path"],
                      num_poses=look["num_poses"], progress=Progress("", 0, enabled=False))

@@ -1,7 +1,6 @@
 """Video in and out: timestamps, frame rate as a float, rotation, atomic writing, codecs."""
 
 import struct
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -31,20 +30,6 @@ def test_writer_round_trip_keeps_float_fps_and_frame_count(tmp_path):
     assert len(frames) == 45
     assert frames[1].time_s == pytest.approx(1001 / 30000, abs=2e-5)
     assert np.abs(frames[0].rgb.astype(int) - _pattern()).mean() < 4  # lossy, but close
-
-
-def test_one_decoding_thread_gives_the_same_frames_and_times():
-    """The pose workers decode in their own thread (decode_threads=1): the same frames, bit
-    for bit, and the same times as FFmpeg's own choice of threads."""
-    clip = Path(__file__).resolve().parents[1] / "sample_videos" / "downhill-good_pan_rtl.mp4"
-    auto, one = list(iter_frames(clip)), list(iter_frames(clip, decode_threads=1))
-    assert len(one) == len(auto) == probe(clip).n_frames
-    for a, b in zip(auto, one):
-        assert (a.index, a.time_s) == (b.index, b.time_s)
-        assert np.array_equal(a.rgb, b.rgb)
-    later = list(iter_frames(clip, start=40, decode_threads=1))
-    assert [f.index for f in later] == [f.index for f in auto[40:]]
-    assert np.array_equal(later[0].rgb, auto[40].rgb)
 
 
 def test_writer_keeps_variable_frame_times(tmp_path):
