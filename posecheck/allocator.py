@@ -20,14 +20,30 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
-def _trim_function() -> Callable[[int], int] | None:
+def _libc_function(name: str) -> Callable[..., int] | None:
     try:
-        return ctypes.CDLL(None).malloc_trim  # the C library this process runs on
+        return getattr(ctypes.CDLL(None), name)  # the C library this process runs on
     except (OSError, AttributeError):
         return None
 
 
-_TRIM = _trim_function()
+_TRIM = _libc_function("malloc_trim")
+_MALLOPT = _libc_function("mallopt")
+_M_ARENA_MAX = -8  # glibc's malloc.h
+
+
+def limit_arenas(count: int) -> None:
+    """Let glibc keep at most ``count`` heaps ("arenas") for the process's threads, from now
+    on (it keeps up to eight a core, one for each thread that allocates at the same time as
+    another). Each heap holds on to what its threads freed, so the decoding, drawing and
+    encoding threads of the teaching video each left frames of their own behind. On the 24 s
+    1080p clip of ``benchmarks/speed.py`` (``analyze`` with two pose threads, three runs each
+    way, the process's RSS sampled every 20 ms): glibc's default, the teaching video peaked at
+    464-538 MB, from 298-311 MB when it started; two arenas, 413-428 MB from 246-260 MB; one,
+    421-429 MB, but the pose stage 444-448 MB against 426-438 with two or the default. The
+    same speed (53-60 s for the run either way). Nothing on a C library without ``mallopt``."""
+    if _MALLOPT is not None:
+        _MALLOPT(_M_ARENA_MAX, int(count))
 
 
 def release_freed_memory() -> None:

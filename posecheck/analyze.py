@@ -51,7 +51,7 @@ import time
 from pathlib import Path
 
 from posecheck import cleaning, tracking
-from posecheck.allocator import release_freed_memory, releasing_freed_memory
+from posecheck.allocator import limit_arenas, release_freed_memory, releasing_freed_memory
 from posecheck.annotate import write_key_frames, write_teaching_video
 from posecheck.checks.registry import run_checks
 from posecheck.errors import PosecheckError
@@ -82,6 +82,8 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
     if info.n_frames == 1:
         raise PosecheckError(f"{video}: has a single frame, a still picture: the checks need the "
                              "runner moving (a clip of a second or more)")
+    # fewer heaps, less memory kept by the threads of the stages (posecheck.allocator)
+    limit_arenas(max(2, options.pose_workers()))
     frames = detect_people(video, model_path=options.model_path, show_progress=show_progress,
                            workers=options.pose_workers())
     read = reading_warnings(frames.info, frames.time_s)

@@ -48,7 +48,6 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import scipy.fft
 
 from posecheck.video import _open, iter_frames
 
@@ -151,8 +150,9 @@ class _Layout:
 
 def _fast_fft_len(n: int) -> int:
     """The largest length <= n that FFTs quickly (a 5-smooth number): a third of 160 px is 53, a
-    prime, whose FFT costs 3 times that of 50."""
-    while scipy.fft.next_fast_len(n, real=True) != n:
+    prime, whose FFT costs 3 times that of 50. The FFTs are NumPy's: scipy.fft would add 16 MB
+    to the pose stage, whose peak sets the memory of a run (README, speed section)."""
+    while cv2.getOptimalDFTSize(n) != n:
         n -= 1
     return n
 
@@ -268,7 +268,7 @@ class FootageMonitor:
         tiles = layout.tiles(small)
         texture = np.abs(np.diff(tiles, axis=3)).mean(axis=(2, 3))
         centred = tiles - tiles.mean(axis=(2, 3), keepdims=True)
-        spectra = scipy.fft.rfft2(centred * layout.window)
+        spectra = np.fft.rfft2(centred * layout.window)
         thumb_size = (max(1, layout.small[1] // THUMB_FACTOR),
                       max(1, layout.small[0] // THUMB_FACTOR))
         thumb = cv2.resize(small, thumb_size, interpolation=cv2.INTER_AREA)
@@ -417,7 +417,7 @@ def _tile_shifts(before: np.ndarray, after: np.ndarray, cols: int) -> tuple[np.n
     moves the earlier tile onto the later one, and (...) peak heights (1: the same picture)."""
     cross = after * np.conj(before)
     cross /= np.abs(cross) + 1e-12
-    surface = scipy.fft.irfft2(cross, s=(BAND_ROWS, cols))
+    surface = np.fft.irfft2(cross, s=(BAND_ROWS, cols))
     lead = surface.shape[:-2]
     surface = surface.reshape(-1, BAND_ROWS, cols)
     tile = np.arange(surface.shape[0])

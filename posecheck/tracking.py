@@ -32,7 +32,6 @@ import dataclasses
 from collections.abc import Callable
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from posecheck.errors import PosecheckError
 from posecheck.landmarks import INDEX, MIRROR, NOSE
@@ -277,6 +276,9 @@ def link_tracks(people: list[list], time_s: np.ndarray, *, max_gap_s: float = 0.
     whole-frame fits of the officials behind the small runner lay nearer the predicted hips than
     the runner's own closer fit and took the runner's track over.
     """
+    # here, not at the top: scipy.optimize is 37 MB the pose stage's peak does without
+    from scipy.optimize import linear_sum_assignment
+
     tracks: list[Track] = []
     active: list[Track] = []
     way_of = _Facings()

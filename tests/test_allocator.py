@@ -35,15 +35,62 @@ def test_without_the_c_librarys_trim_the_block_just_runs(monkeypatch):
 
 
 def test_the_command_line_loads_no_module_the_pose_stage_does_without():
-    """scipy.signal, scipy.stats and scipy.interpolate (about 30 MB) and matplotlib load when
-    the gait stage and the report first use them, not with the command line: the pose stage,
-    whose two models make the process's peak, runs without them."""
+    """scipy (40 MB of RSS with scipy.optimize, which the tracking and the synthetic runner use,
+    28 MB more with scipy.signal, stats and interpolate) and matplotlib (13 MB) load when the
+    tracking, the gait stage and the report first use them, not with the command line: the pose
+    stage, whose two models make the process's peak, runs without them (its frame-change
+    signals use NumPy's FFT)."""
     import subprocess
     import sys
 
-    later = ("scipy.signal", "scipy.stats", "scipy.interpolate", "matplotlib")
+    later = ("scipy", "matplotlib")
     code = ("import sys, posecheck.cli, posecheck.analyze, posecheck.pose\n"
             f"print(sorted(m for m in sys.modules if m.startswith({later!r})))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout.strip()
     assert loaded == "[]"
+
+
+_COUNT_HEAPS = """
+import ctypes, os, sys, tempfile, threading
+from posecheck import allocator
+if sys.argv[1] != "default":
+    allocator.limit_arenas(int(sys.argv[1]))
+start = threading.Barrier(6)
+def allocate():
+    start.wait()  # all six allocate at the same time: glibc would give each a heap
+    blocks = [ctypes.create_string_buffer(4096) for _ in range(2000)]
+    start.wait()
+threads = [threading.Thread(target=allocate) for _ in range(6)]
+for t in threads: t.start()
+for t in threads: t.join()
+libc = ctypes.CDLL(None)
+libc.fopen.restype = ctypes.c_void_p
+with tempfile.TemporaryDirectory() as tmp:
+    path = os.path.join(tmp, "info.xml")
+    f = libc.fopen(path.encode(), b"w")
+    libc.malloc_info(0, ctypes.c_void_p(f))
+    libc.fclose(ctypes.c_void_p(f))
+    print(open(path).read().count("<heap nr="))
+"""
+
+
+def test_limit_arenas_caps_the_heaps_threads_allocate_from():
+    """Six threads allocating at once get heaps of their own from glibc unless the limit caps
+    them (glibc's ``malloc_info`` lists one ``<heap>`` per arena)."""
+    import ctypes.util
+    import subprocess
+    import sys
+
+    import pytest
+
+    if allocator._MALLOPT is None or "libc" not in (ctypes.util.find_library("c") or ""):
+        pytest.skip("not glibc: posecheck.allocator.limit_arenas does nothing here")
+
+    def heaps(limit: str) -> int:
+        return int(subprocess.run([sys.executable, "-c", _COUNT_HEAPS, limit], check=True,
+                                  capture_output=True, text=True).stdout)
+
+    assert heaps("2") == 2
+    assert heaps("1") == 1
+    assert heaps("default") > 2

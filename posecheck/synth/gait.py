@@ -57,7 +57,6 @@ import dataclasses
 import math
 
 import numpy as np
-from scipy import optimize
 
 from posecheck.errors import PosecheckError
 from posecheck.landmarks import INDEX, N_LANDMARKS
@@ -522,6 +521,7 @@ class Gait:
             change = self._pelvis_y_stance(0, tc) - self._pelvis_y_stance(0, 0.0)
             return change - self.velocity[1] * tc if math.isfinite(change) else 1.0
 
+        from scipy import optimize  # here: not loaded by the command line
         low, high = height_error(TOE_OFF_LIMITS_DEG[0]), height_error(TOE_OFF_LIMITS_DEG[1])
         if low * high < 0:
             self.toe_off_foot_deg = optimize.brentq(height_error, *TOE_OFF_LIMITS_DEG, xtol=1e-10)
@@ -541,6 +541,7 @@ class Gait:
             ankle, _, _ = self.stance_foot(0, 1.0)
             return float(np.hypot(*(ankle - hip))) - reach
 
+        from scipy import optimize  # here: not loaded by the command line
         low, high = reach_error(TOE_OFF_LIMITS_DEG[0]), reach_error(TOE_OFF_LIMITS_DEG[1])
         if low * high < 0:
             self.toe_off_foot_deg = optimize.brentq(reach_error, *TOE_OFF_LIMITS_DEG, xtol=1e-10)
@@ -571,6 +572,7 @@ class Gait:
             lean, waist = self.mid_stance_angles()
             return np.array([lean - p.lean_deg, waist - p.waist_bend_deg])
 
+        from scipy import optimize  # here: not loaded by the command line
         solution, _, ok, _ = optimize.fsolve(residual, x0, full_output=True, xtol=1e-12)
         final = residual(solution)
         knees = [self.stance_leg(0, u * self.contact_time_s)[1] for u in np.linspace(0, 1, 41)]
