@@ -1,5 +1,6 @@
-"""Handing memory the process has freed back to the system (glibc's ``malloc_trim``; on a C
-library without it, nothing).
+"""Handing memory the process has freed back to the system (glibc's ``malloc_trim``), and
+fewer heaps for its threads to keep freed memory in (:func:`limit_arenas`); on a C library
+without them, nothing.
 
 glibc keeps what a program frees for its next allocations, and the pose stage leaves it holding
 much of it unused: on a 72 s 1080p clip (the 24 s treadmill clip of ``benchmarks/speed.py``
@@ -39,9 +40,10 @@ def limit_arenas(count: int) -> None:
     encoding threads of the teaching video each left frames of their own behind. On the 24 s
     1080p clip of ``benchmarks/speed.py`` (``analyze`` with two pose threads, three runs each
     way, the process's RSS sampled every 20 ms): glibc's default, the teaching video peaked at
-    464-538 MB, from 298-311 MB when it started; two arenas, 413-428 MB from 246-260 MB; one,
-    421-429 MB, but the pose stage 444-448 MB against 426-438 with two or the default. The
-    same speed (53-60 s for the run either way). Nothing on a C library without ``mallopt``."""
+    458-538 MB (six runs), from 298-311 MB when it started; with two arenas 413-436 MB (six
+    runs), from 246-271 MB; with one 421-429 MB, but the pose stage then peaked at 444-448 MB
+    against 431-441 with two and 426-427 with the default. The same speed (53-60 s for the run
+    either way). Nothing on a C library without ``mallopt``."""
     if _MALLOPT is not None:
         _MALLOPT(_M_ARENA_MAX, int(count))
 
