@@ -38,8 +38,8 @@ def limit_arenas(count: int) -> None:
     on (it keeps up to eight a core, one for each thread that allocates at the same time as
     another). Each heap holds on to what its threads freed, so the decoding, drawing and
     encoding threads of the teaching video each left frames of their own behind. On the 24 s
-    1080p clip of ``benchmarks/speed.py`` (``analyze`` with two pose threads, three runs each
-    way, the process's RSS sampled every 20 ms): glibc's default, the teaching video peaked at
+    1080p clip of ``benchmarks/speed.py`` (``analyze`` with two pose threads, the process's RSS
+    sampled every 20 ms): glibc's default, the teaching video peaked at
     458-538 MB (six runs), from 298-311 MB when it started; with two arenas 413-436 MB (six
     runs), from 246-271 MB; with one 421-429 MB, but the pose stage then peaked at 444-448 MB
     against 431-441 with two and 426-427 with the default. The same speed (53-60 s for the run

@@ -82,10 +82,11 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
     if info.n_frames == 1:
         raise PosecheckError(f"{video}: has a single frame, a still picture: the checks need the "
                              "runner moving (a clip of a second or more)")
+    workers = options.pose_workers()
     # fewer heaps, less memory kept by the threads of the stages (posecheck.allocator)
-    limit_arenas(max(2, options.pose_workers()))
+    limit_arenas(max(2, workers))
     frames = detect_people(video, model_path=options.model_path, show_progress=show_progress,
-                           workers=options.pose_workers())
+                           workers=workers)
     read = reading_warnings(frames.info, frames.time_s)
     if not any(frames.people):
         if read:
