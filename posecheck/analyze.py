@@ -14,7 +14,9 @@ Stages, each returning a new object:
 5. :func:`posecheck.checks.registry.run_checks`: the coaching checks, one finding each;
 6. outputs, written into a staging folder and moved into place at the end; after the data
    files, the per-frame arrays are read from files (:mod:`posecheck.ondisk`), so the teaching
-   video's pass does not hold the whole clip's pose in memory.
+   video's pass does not hold the whole clip's pose in memory. :func:`analyze` puts the raw
+   pose in such a file as soon as the runner's track is taken: the cleaning, the gait stage and
+   the data files of a long clip then run without it in memory.
 
 :func:`analyze` holds the staging folder (``.NAME.partial-*`` beside the output folder) from
 before the pose model starts to the end, so a failure or Ctrl-C at any stage leaves neither a
@@ -73,8 +75,12 @@ OUTPUT_NAMES = ("analysis.json", "annotated.mp4", "key_frames", "report.html", "
 
 
 def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
-                 show_progress: bool | None = None) -> Analysis:
-    """Every stage on ``video``; nothing is written."""
+                 show_progress: bool | None = None,
+                 arrays: ArraysOnDisk | None = None) -> Analysis:
+    """Every stage on ``video``; nothing is written. Given ``arrays``, the raw pose is read from
+    its file there from the end of the tracking on (the cleaning reads it once), so a long clip
+    does not hold it in memory beside the cleaned pose and the gait (54 MB at 10 minutes and 60
+    fps; ``benchmarks/memory.py``)."""
     video = Path(video)
     options = options or AnalysisOptions()
     started = time.monotonic()
@@ -107,7 +113,13 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
     slow_motion = (options.slow_motion if options.slow_motion is not None
                    else slow_motion_factor(capture, raw.fps))
     raw = raw.replace(meta={**raw.meta, "capture_fps": capture, "slow_motion": slow_motion})
-    pose = cleaning.clean(raw)
+    if arrays is None:
+        pose = cleaning.clean(raw)
+    else:
+        raw = arrays.sequence(raw)  # the arrays in memory are freed with the name rebound
+        release_freed_memory()
+        with arrays.dropping_pages():  # the cleaning's one read of the raw pose is let go
+            pose = cleaning.clean(raw)
     gait_options = options.gait_kwargs()
     gait_options["camera"] = gait_camera(gait_options["camera"], raw)
     gait, gait_error = None, ""
@@ -199,15 +211,15 @@ def analyze(video: str | Path, outdir: str | Path | None = None,
     video = Path(video)
     outdir = Path(outdir) if outdir else default_outdir(video)
     # staged before the pose model runs: an unwritable or occupied folder is refused first
-    with StagedOutput(outdir, overwrite=force, owned=OUTPUT_NAMES) as stage:
-        analysis = run_analysis(video, options, show_progress=show_progress)
-        write_data_files(analysis, stage.path)
-        with ArraysOnDisk(stage.path.parent) as disk:
+    with (StagedOutput(outdir, overwrite=force, owned=OUTPUT_NAMES) as stage,
+          ArraysOnDisk(stage.path.parent) as disk):
+        analysis = run_analysis(video, options, show_progress=show_progress, arrays=disk)
+        with disk.dropping_pages():
+            write_data_files(analysis, stage.path)
             # the per-frame arrays read from files from here on: the name is rebound, so the
             # copies in memory are freed before the teaching video (posecheck.ondisk)
             analysis = disk.analysis(analysis)
-            with disk.dropping_pages():
-                _write_views(analysis, stage.path, show_progress=show_progress)
+            _write_views(analysis, stage.path, show_progress=show_progress)
     return analysis
 
 

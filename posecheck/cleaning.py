@@ -1,7 +1,9 @@
 """Cleaning a raw MediaPipe :class:`~posecheck.sequence.PoseSequence` before any metric is measured.
 
 Five stages, each a public function that returns a new sequence (the input is never edited), run
-by :func:`clean` in this order:
+by :func:`clean` in this order, on one working copy of the arrays that the stages edit in place
+(each stage's ``_..._in_place`` form), so a long clip holds the raw pose and one copy, not a copy
+per stage:
 
 1. :func:`repair_swaps`: undo frames where the model labelled the left leg (or arm) as the right.
 2. :func:`reject_outliers`: a keypoint that jumps away from its neighbours in time becomes NaN.
@@ -42,6 +44,11 @@ from posecheck.sequence import PoseSequence
 # frames, so we take the upper part of that range. 10 Hz also stays below the 15 Hz Nyquist
 # frequency of 30 fps video, the lowest frame rate we expect (the clamp below handles lower).
 DEFAULT_CUTOFF_HZ = 10.0
+# 2nd order run forwards and backwards: 4th-order roll-off, the usual choice for kinematics
+# (Winter, Biomechanics and Motor Control of Human Movement).
+DEFAULT_ORDER = 2
+# The cut-off's clamp, as a fraction of Nyquist: a cut-off at or past Nyquist is no filter.
+MAX_FRACTION_OF_NYQUIST = 0.8
 
 # Default longest gap to bridge: 0.1 s is under half of a running ground contact (about 0.2-0.3 s)
 # and under a third of a step at 170-180 steps/min (0.33-0.35 s), so a straight line across it
@@ -76,15 +83,37 @@ def clean(
 
     Swap repair comes first because a swapped frame looks like a large jump that outlier rejection
     would otherwise delete; the low-pass comes last so it smooths the repaired, filled track.
+
+    The stages edit one copy of ``seq``'s arrays in place, one after the other; the result is
+    the one each public stage function would give run in turn on the last one's output. Every
+    stage's copy of a whole sequence alive at once used to cost the cleaning of a 10-minute 60 fps
+    clip some 180 MB (three sequences of 57 MB while a stage ran).
     """
     groups = ("legs", "arms") if repair_arms else ("legs",)
-    seq = repair_swaps(seq, groups=groups, swap_penalty_leg=swap_penalty_leg)
-    seq = reject_outliers(seq, window_s=outlier_window_s, n_sigmas=outlier_n_sigmas,
-                          min_deviation_leg=outlier_min_deviation_leg)  # fmt: skip
-    seq = repair_foot_jumps(seq, window_s=foot_jump_window_s,
-                            min_deviation_leg=foot_jump_min_deviation_leg, max_gap_s=max_gap_s)
-    seq = fill_gaps(seq, max_gap_s=max_gap_s)
-    return lowpass(seq, cutoff_hz=cutoff_hz)
+    work = _working_copy(seq)
+    record = {
+        "swapped_frames": _repair_swaps_in_place(work, groups=groups,
+                                                 swap_penalty_leg=swap_penalty_leg),
+    }
+    record["outliers_removed"] = _reject_outliers_in_place(
+        work, window_s=outlier_window_s, n_sigmas=outlier_n_sigmas,
+        min_deviation_leg=outlier_min_deviation_leg)
+    record["foot_jumps_repaired"] = _repair_foot_jumps_in_place(
+        work, window_s=foot_jump_window_s, n_sigmas=FOOT_JUMP_N_SIGMAS,
+        min_deviation_leg=foot_jump_min_deviation_leg, max_gap_s=max_gap_s,
+        passes=FOOT_JUMP_PASSES)
+    record["keypoints_filled"] = _fill_gaps_in_place(work, max_gap_s=max_gap_s)
+    record["cutoff_hz"] = _lowpass_in_place(work, cutoff_hz=cutoff_hz)
+    meta = dict(seq.meta)
+    meta["cleaning"] = {**meta.get("cleaning", {}), **record}
+    return work.replace(meta=meta)
+
+
+def _working_copy(seq: PoseSequence) -> PoseSequence:
+    """``seq`` with its own copies of the landmark arrays: the object the ``_..._in_place``
+    stages edit. It is private to the function that made it until that function returns it."""
+    return seq.replace(keypoints_px=seq.keypoints_px.copy(), visibility=seq.visibility.copy(),
+                       world_m=seq.world_m.copy())
 
 
 # ---- left/right swap repair ----------------------------------------------------------------------
@@ -125,23 +154,27 @@ def repair_swaps(
 
     ``meta["cleaning"]["swapped_frames"]`` records, per group, how many frames were swapped.
     """
+    work = _working_copy(seq)
+    counts = _repair_swaps_in_place(work, groups=groups, swap_penalty_leg=swap_penalty_leg)
+    return _with_record(work, "swapped_frames", counts)
+
+
+def _repair_swaps_in_place(work: PoseSequence, *, groups: tuple[str, ...],
+                           swap_penalty_leg: float) -> dict[str, int]:
+    """:func:`repair_swaps` on ``work``'s arrays, in place; returns the swapped frames per group.
+    Every group's labelling is judged on the arrays as they came in, before any exchange."""
     tables = {"legs": (LEG_COST_POINTS, LEG_SWAP_POINTS),
               "arms": (ARM_COST_POINTS, ARM_SWAP_POINTS)}  # fmt: skip
     unknown = set(groups) - set(tables)
     if unknown:
         raise PosecheckError(f"repair_swaps: unknown group {sorted(unknown)}; use 'legs', 'arms'")
-    keypoints, visibility, world = (seq.keypoints_px.copy(), seq.visibility.copy(),
-                                    seq.world_m.copy())  # fmt: skip
-    penalty_px = swap_penalty_leg * _leg_unit_px(seq)
-    counts = {}
-    for group in groups:
-        cost_points, swap_points = tables[group]
-        swapped = swap_labels(seq.keypoints_px, cost_points, swap_penalty_px=penalty_px)
-        counts[group] = int(swapped.sum())
-        for array in (keypoints, visibility, world):
-            _exchange(array, swapped, swap_points)
-    out = seq.replace(keypoints_px=keypoints, visibility=visibility, world_m=world)
-    return _with_record(out, "swapped_frames", counts)
+    penalty_px = swap_penalty_leg * _leg_unit_px(work)
+    swapped = {group: swap_labels(work.keypoints_px, tables[group][0],
+                                  swap_penalty_px=penalty_px) for group in groups}  # fmt: skip
+    for group, frames in swapped.items():
+        for array in (work.keypoints_px, work.visibility, work.world_m):
+            _exchange(array, frames, tables[group][1])
+    return {group: int(frames.sum()) for group, frames in swapped.items()}
 
 
 def _leg_unit_px(seq: PoseSequence) -> float:
@@ -260,17 +293,22 @@ def reject_outliers(
     :func:`fill_gaps` refills it when the gap is short. Frames with fewer than 3 finite values in
     the window are not tested.
     """
-    min_deviation_px = min_deviation_leg * _leg_unit_px(seq)
-    half = max(1, int(round(window_s / 2 * seq.fps)))
-    flagged = hampel_flags(seq.keypoints_px, half_window=half, n_sigmas=n_sigmas,
+    work = _working_copy(seq)
+    removed = _reject_outliers_in_place(work, window_s=window_s, n_sigmas=n_sigmas,
+                                        min_deviation_leg=min_deviation_leg)
+    return _with_record(work, "outliers_removed", removed)
+
+
+def _reject_outliers_in_place(work: PoseSequence, *, window_s: float, n_sigmas: float,
+                              min_deviation_leg: float) -> int:
+    """:func:`reject_outliers` on ``work``'s arrays, in place; returns the points removed."""
+    min_deviation_px = min_deviation_leg * _leg_unit_px(work)
+    half = max(1, int(round(window_s / 2 * work.fps)))
+    flagged = hampel_flags(work.keypoints_px, half_window=half, n_sigmas=n_sigmas,
                            min_deviation=min_deviation_px).any(axis=-1)  # fmt: skip
-    keypoints, visibility, world = (seq.keypoints_px.copy(), seq.visibility.copy(),
-                                    seq.world_m.copy())  # fmt: skip
-    keypoints[flagged] = np.nan
-    visibility[flagged] = np.nan
-    world[flagged] = np.nan
-    out = seq.replace(keypoints_px=keypoints, visibility=visibility, world_m=world)
-    return _with_record(out, "outliers_removed", int(flagged.sum()))
+    for array in (work.keypoints_px, work.visibility, work.world_m):
+        array[flagged] = np.nan
+    return int(flagged.sum())
 
 
 def hampel_flags(
@@ -321,14 +359,20 @@ FOOT_POINTS = {side: tuple(INDEX[f"{side}_{name}"] for name in ("ankle", "heel",
                for side in ("left", "right")}
 
 
+#: Robust standard deviations off the shank's line that make a foot point a jump (the usual 3).
+FOOT_JUMP_N_SIGMAS = 3.0
+#: Passes of the foot-jump test (see :func:`repair_foot_jumps`).
+FOOT_JUMP_PASSES = 2
+
+
 def repair_foot_jumps(
     seq: PoseSequence,
     *,
     window_s: float = 0.2,  # +-0.1 s: a shank's swing is close to a straight line over it
-    n_sigmas: float = 3.0,  # the usual robust threshold
+    n_sigmas: float = FOOT_JUMP_N_SIGMAS,  # the usual robust threshold
     min_deviation_leg: float = 0.15,  # in leg lengths; see below
     max_gap_s: float = DEFAULT_MAX_GAP_S,  # longest run of frames put back
-    passes: int = 2,
+    passes: int = FOOT_JUMP_PASSES,  # why two: below
 ) -> PoseSequence:
     """Put back a foot that jumps off the shank's motion for a few frames.
 
@@ -357,17 +401,29 @@ def repair_foot_jumps(
     loosely is not taken for a jump. Frames whose window holds fewer than 5 finite offsets are
     not tested. ``meta["cleaning"]["foot_jumps_repaired"]`` counts the points replaced.
     """
-    floor_px = min_deviation_leg * _leg_unit_px(seq)
-    half = max(3, int(round(window_s / 2 * seq.fps)))
-    max_frames = int(np.floor(max_gap_s * seq.fps + 1e-9))
-    keypoints, world = seq.keypoints_px.copy(), seq.world_m.copy()
+    work = _working_copy(seq)
+    repaired = _repair_foot_jumps_in_place(work, window_s=window_s, n_sigmas=n_sigmas,
+                                           min_deviation_leg=min_deviation_leg,
+                                           max_gap_s=max_gap_s, passes=passes)
+    return _with_record(work, "foot_jumps_repaired", repaired)
+
+
+def _repair_foot_jumps_in_place(work: PoseSequence, *, window_s: float, n_sigmas: float,
+                                min_deviation_leg: float, max_gap_s: float,
+                                passes: int) -> int:
+    """:func:`repair_foot_jumps` on ``work``'s arrays, in place; returns the points replaced.
+    Only foot points are written, and each side reads only its own foot and knee."""
+    floor_px = min_deviation_leg * _leg_unit_px(work)
+    half = max(3, int(round(window_s / 2 * work.fps)))
+    max_frames = int(np.floor(max_gap_s * work.fps + 1e-9))
+    keypoints, world = work.keypoints_px, work.world_m
     repaired = 0
     for side, points in FOOT_POINTS.items():
-        knee = seq.keypoints_px[:, INDEX[f"{side}_knee"]]
-        offsets = seq.keypoints_px[:, points] - knee[:, None]  # (n, 3, 2)
+        knee = keypoints[:, INDEX[f"{side}_knee"]]
+        offsets = keypoints[:, points] - knee[:, None]  # (n, 3, 2)
         jumped = np.zeros(offsets.shape[:2], dtype=bool)
         for _ in range(passes):  # a second pass sees a jump's other frames without the first's
-            bridged = _bridge(offsets, jumped, seq.time_s, max_frames)
+            bridged = _bridge(offsets, jumped, work.time_s, max_frames)
             found = np.zeros_like(jumped)
             for k in range(len(points)):
                 for axis in (0, 1):
@@ -378,14 +434,13 @@ def repair_foot_jumps(
             if not (found & ~jumped).any():
                 break
             jumped |= found
-        bridged = _bridge(offsets, jumped, seq.time_s, max_frames)
+        bridged = _bridge(offsets, jumped, work.time_s, max_frames)
         for k, point in enumerate(points):
             frames = jumped[:, k]
             keypoints[frames, point] = knee[frames] + bridged[frames, k]
             world[frames, point] = np.nan  # the model's depth of a jumped point is as suspect
         repaired += int(jumped.sum())
-    out = seq.replace(keypoints_px=keypoints, world_m=world)
-    return _with_record(out, "foot_jumps_repaired", repaired)
+    return repaired
 
 
 def _bridge(offsets: np.ndarray, jumped: np.ndarray, time_s: np.ndarray,
@@ -450,32 +505,48 @@ def fill_gaps(
     the clip (nothing to interpolate towards), stay NaN. Applied to each coordinate of
     ``keypoints_px`` and ``world_m`` and to ``visibility``.
     """
+    work = _working_copy(seq)
+    return _with_record(work, "keypoints_filled", _fill_gaps_in_place(work, max_gap_s=max_gap_s))
+
+
+def _fill_gaps_in_place(work: PoseSequence, *, max_gap_s: float) -> int:
+    """:func:`fill_gaps` on ``work``'s arrays, in place; returns the keypoints filled."""
     if max_gap_s < 0:
         raise PosecheckError(f"fill_gaps: max_gap_s must be >= 0, got {max_gap_s}")
-    max_frames = int(np.floor(max_gap_s * seq.fps + 1e-9))
-    filled = {
-        name: fill_short_gaps(getattr(seq, name), seq.time_s, max_frames=max_frames)
-        for name in ("keypoints_px", "visibility", "world_m")
-    }
-    was_missing = np.isnan(seq.keypoints_px[..., 0])
-    n_filled = int(np.sum(was_missing & np.isfinite(filled["keypoints_px"][..., 0])))
-    return _with_record(seq.replace(**filled), "keypoints_filled", n_filled)
+    max_frames = int(np.floor(max_gap_s * work.fps + 1e-9))
+    was_missing = np.isnan(work.keypoints_px[..., 0])
+    for array in (work.keypoints_px, work.visibility, work.world_m):
+        _fill_short_gaps_in_place(array, work.time_s, max_frames=max_frames)
+    return int(np.sum(was_missing & np.isfinite(work.keypoints_px[..., 0])))
 
 
 def fill_short_gaps(values: np.ndarray, time_s: np.ndarray, *, max_frames: int) -> np.ndarray:
     """Copy of ``values`` (time on axis 0, any trailing shape) with interior NaN runs of at most
     ``max_frames`` frames linearly interpolated against ``time_s`` (n,)."""
     out = np.array(values, dtype=float, copy=True)
-    columns = out.reshape(len(out), int(np.prod(out.shape[1:])))  # a view of out
+    _fill_short_gaps_in_place(out, time_s, max_frames=max_frames)
+    return out
+
+
+def _fill_short_gaps_in_place(out: np.ndarray, time_s: np.ndarray, *, max_frames: int) -> None:
+    """:func:`fill_short_gaps` on ``out`` (a C-contiguous float array), in place."""
+    columns = _columns(out)
     if max_frames < 1:
-        return out
+        return
     for j in range(columns.shape[1]):
         column = columns[:, j]
         for start, stop in nan_runs(column):
             if start > 0 and stop < len(column) and stop - start <= max_frames:
                 span = [start - 1, stop]
                 column[start:stop] = np.interp(time_s[start:stop], time_s[span], column[span])
-    return out
+
+
+def _columns(values: np.ndarray) -> np.ndarray:
+    """(n, m) view of ``values`` (time on axis 0): one column per coordinate. Refuses an array
+    that cannot be viewed so (not C-contiguous), since writes to a copy would be lost."""
+    if not values.flags.c_contiguous:
+        raise ValueError("cleaning edits C-contiguous arrays in place; this one is not")
+    return values.reshape(len(values), int(np.prod(values.shape[1:])))
 
 
 def nan_runs(column: np.ndarray) -> list[tuple[int, int]]:
@@ -495,9 +566,8 @@ def lowpass(
     seq: PoseSequence,
     *,
     cutoff_hz: float = DEFAULT_CUTOFF_HZ,  # reason at DEFAULT_CUTOFF_HZ
-    order: int = 2,  # 2nd order run forwards and backwards: 4th-order roll-off, the usual choice
-    # for kinematics (Winter, Biomechanics and Motor Control of Human Movement)
-    max_fraction_of_nyquist: float = 0.8,  # clamp: a cut-off at or past Nyquist is no filter
+    order: int = DEFAULT_ORDER,  # reason at DEFAULT_ORDER
+    max_fraction_of_nyquist: float = MAX_FRACTION_OF_NYQUIST,  # reason there
 ) -> PoseSequence:
     """Zero-lag Butterworth low-pass of ``keypoints_px`` and ``world_m`` (visibility untouched).
 
@@ -510,29 +580,43 @@ def lowpass(
     cut-off is clamped to ``max_fraction_of_nyquist * fps / 2``; the one used is recorded as
     ``meta["cleaning"]["cutoff_hz"]``.
     """
+    work = _working_copy(seq)
+    used_hz = _lowpass_in_place(work, cutoff_hz=cutoff_hz, order=order,
+                                max_fraction_of_nyquist=max_fraction_of_nyquist)
+    return _with_record(work, "cutoff_hz", used_hz)
+
+
+def _lowpass_in_place(work: PoseSequence, *, cutoff_hz: float, order: int = DEFAULT_ORDER,
+                      max_fraction_of_nyquist: float = MAX_FRACTION_OF_NYQUIST) -> float:
+    """:func:`lowpass` on ``work``'s arrays, in place; returns the cut-off used."""
     from scipy import signal  # here: ~30 MB the pose stage does without
     if cutoff_hz <= 0 or order < 1:
         raise PosecheckError(f"lowpass: cutoff_hz > 0 and order >= 1, got {cutoff_hz}, {order}")
-    used_hz = min(cutoff_hz, max_fraction_of_nyquist * seq.fps / 2)
-    sos = signal.butter(order, used_hz, btype="lowpass", output="sos", fs=seq.fps)
-    filtered = {name: filter_finite_runs(getattr(seq, name), sos)
-                for name in ("keypoints_px", "world_m")}  # fmt: skip
-    return _with_record(seq.replace(**filtered), "cutoff_hz", float(used_hz))
+    used_hz = min(cutoff_hz, max_fraction_of_nyquist * work.fps / 2)
+    sos = signal.butter(order, used_hz, btype="lowpass", output="sos", fs=work.fps)
+    for array in (work.keypoints_px, work.world_m):
+        _filter_finite_runs_in_place(array, sos)
+    return float(used_hz)
 
 
 def filter_finite_runs(values: np.ndarray, sos: np.ndarray) -> np.ndarray:
     """Copy of ``values`` (time on axis 0) with each finite run of each column passed through
     ``sosfiltfilt``; NaN stays NaN and runs too short for the edge padding stay as they are."""
+    out = np.array(values, dtype=float, copy=True)
+    _filter_finite_runs_in_place(out, sos)
+    return out
+
+
+def _filter_finite_runs_in_place(out: np.ndarray, sos: np.ndarray) -> None:
+    """:func:`filter_finite_runs` on ``out`` (a C-contiguous float array), in place."""
     from scipy import signal  # here: ~30 MB the pose stage does without
     padlen = 3 * (2 * len(sos) + 1)
-    out = np.array(values, dtype=float, copy=True)
-    columns = out.reshape(len(out), int(np.prod(out.shape[1:])))
+    columns = _columns(out)
     for j in range(columns.shape[1]):
         column = columns[:, j]
         for start, stop in _runs(np.isfinite(column)):
             if stop - start > padlen:
                 column[start:stop] = signal.sosfiltfilt(sos, column[start:stop], padlen=padlen)
-    return out
 
 
 # ---- shared --------------------------------------------------------------------------------------

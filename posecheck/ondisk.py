@@ -1,16 +1,16 @@
 """An analysis whose per-frame arrays are read from files, so that writing the outputs does not
 hold the whole clip's pose in memory.
 
-After the computing stages, an analysis holds about 4 kB a frame (the raw and the cleaned pose,
-the forward-facing copy the gait reads, the centre of mass's segments; float64): 44 MB for 3
-minutes of 60 fps video, 144 MB for 10 minutes. The teaching video, the longest output stage and
-the one that needs the most memory of its own (decoder, encoder, drawing), reads one of them: the
-cleaned keypoints, a frame at a time. :class:`ArraysOnDisk` writes the arrays into ``.npy`` files
-in a folder of its own and gives back the same analysis with the arrays memory-mapped, read-only
-(the stages never edit an array in place): a page of a file is in memory only once it is read,
-and :meth:`ArraysOnDisk.dropping_pages` lets go of the pages read, once a second, so the video
-pass starts from what a short clip starts from and does not gather the clip's pose as it reads
-it (``benchmarks/memory.py``). The values are the same, bit for bit.
+After the computing stages, an analysis holds about 4 kB a frame (the raw and the cleaned pose, the
+forward-facing copy the gait reads where the runner faces left, the centre of mass's segments;
+float64): 44 MB for 3 minutes of 60 fps video, 144 MB for 10 minutes. The teaching video, the
+longest output stage and the one that needs the most memory of its own (decoder, encoder, drawing),
+reads one of them: the cleaned keypoints, a frame at a time. :class:`ArraysOnDisk` writes the
+arrays into ``.npy`` files in a folder of its own and gives back the same analysis with the arrays
+memory-mapped, read-only (the stages never edit an array in place): a page of a file is in memory
+only once it is read, and :meth:`ArraysOnDisk.dropping_pages` lets go of the pages read, once a
+second, so the video pass starts from what a short clip starts from and does not gather the clip's
+pose as it reads it (``benchmarks/memory.py``). The values are the same, bit for bit.
 
 The folder is made beside the output's staging folder (the same disk: not ``/tmp``, which may be
 memory) and removed when the ``with`` block ends; an analysis that is still used after it reads
@@ -23,6 +23,7 @@ import dataclasses
 import mmap
 import shutil
 import tempfile
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +35,11 @@ from posecheck.result import Analysis
 from posecheck.sequence import PoseSequence
 
 
+def _alive(reference: weakref.ref | None, values: np.ndarray) -> bool:
+    """Whether ``reference`` (or None) still points to ``values`` itself."""
+    return reference is not None and reference() is values
+
+
 class ArraysOnDisk:
     """``with ArraysOnDisk(parent) as disk: analysis = disk.analysis(analysis)``: see the module
     docstring. ``parent``: the folder the arrays' folder is made in (hidden, removed at the end).
@@ -42,7 +48,10 @@ class ArraysOnDisk:
     def __init__(self, parent: str | Path) -> None:
         self.parent = Path(parent)
         self.path: Path | None = None
-        self._written: dict[int, np.ndarray] = {}  # id of an array in memory -> its file's map
+        # id of an array in memory -> (a weak reference to it, its file's map); an id is
+        # unique only while its array lives, so an entry counts only if its array is alive
+        self._written: dict[int, tuple[weakref.ref, np.ndarray]] = {}
+        self._mapped: dict[int, weakref.ref] = {}  # the arrays this object gave back
         self._maps: list[mmap.mmap] = []
         self._count = 0
 
@@ -52,24 +61,28 @@ class ArraysOnDisk:
 
     def __exit__(self, *exc_info) -> None:
         self._written.clear()
+        self._mapped.clear()
         self._maps.clear()  # each map closes with the last array that reads it
         if self.path is not None:
             shutil.rmtree(self.path, ignore_errors=True)
 
     def array(self, values: np.ndarray) -> np.ndarray:
         """``values`` written to a file and mapped back read-only; an array given twice (the
-        forward-facing pose shares the cleaned one's visibility) is written once."""
+        forward-facing pose shares the cleaned one's visibility) is written once, and one this
+        object gave back (the raw pose, put on disk before the cleaning) is given back as it is."""
         if self.path is None:
             raise RuntimeError("ArraysOnDisk is used inside its with block")
-        known = self._written.get(id(values))
-        if known is not None:
-            return known
+        if _alive(self._mapped.get(id(values)), values):
+            return values
+        written, mapped = self._written.get(id(values), (None, None))
+        if _alive(written, values):
+            return mapped
         path = self.path / f"{self._count:03d}.npy"
         self._count += 1
         np.save(path, np.ascontiguousarray(values), allow_pickle=False)
         mapped = self._map(path)
-        # the id stays unique while `values` lives: held in the analysis being replaced
-        self._written[id(values)] = mapped
+        self._written[id(values)] = (weakref.ref(values), mapped)
+        self._mapped[id(mapped)] = weakref.ref(mapped)
         return mapped
 
     def _map(self, path: Path) -> np.ndarray:

@@ -277,6 +277,54 @@ def test_clean_does_not_modify_its_input():
     assert seq.meta == {}
 
 
+def legs_to_repair(fps: float) -> np.ndarray:
+    """Running legs with a leg swap, an arm swap, a spike and a short gap."""
+    raw = swap_frames(running_legs(240, fps=fps), [50, 51, 150], LEG["left"])
+    raw = swap_frames(raw, [90], cleaning.ARM_SWAP_POINTS)
+    raw[100, RIGHT_KNEE, 1] += 120.0
+    raw[180:183] = np.nan
+    return raw
+
+
+def foot_to_repair(fps: float) -> np.ndarray:
+    """A striding leg whose foot is thrown for two frames, and a short gap."""
+    raw = striding_leg(240, fps=fps)
+    start = int(round(fps / 2.8))
+    raw[start:start + 2, list(cleaning.FOOT_POINTS["left"])] += [-120.0, -60.0]
+    raw[180:183] = np.nan
+    return raw
+
+
+@pytest.mark.parametrize("make, worked", [
+    (legs_to_repair, ("swapped_frames", "outliers_removed", "keypoints_filled")),
+    (foot_to_repair, ("foot_jumps_repaired", "keypoints_filled")),
+])
+def test_clean_gives_what_its_stages_give_run_one_after_another(make, worked):
+    # clean edits one working copy in place; each public stage returns a new sequence
+    fps = 60.0
+    seq = make_seq(make(fps), fps=fps)
+    out = cleaning.clean(seq)
+    step = cleaning.repair_swaps(seq, groups=("legs", "arms"), swap_penalty_leg=0.15)
+    step = cleaning.reject_outliers(step, window_s=0.1, n_sigmas=3.0, min_deviation_leg=0.1)
+    step = cleaning.repair_foot_jumps(step, window_s=0.2, min_deviation_leg=0.15,
+                                      max_gap_s=cleaning.DEFAULT_MAX_GAP_S)
+    step = cleaning.fill_gaps(step, max_gap_s=cleaning.DEFAULT_MAX_GAP_S)
+    step = cleaning.lowpass(step, cutoff_hz=cleaning.DEFAULT_CUTOFF_HZ)
+    for name in ("keypoints_px", "visibility", "world_m"):
+        np.testing.assert_array_equal(getattr(out, name), getattr(step, name))
+    assert out.meta == step.meta
+    record = out.meta["cleaning"]
+    for key in worked:  # the stage had work to do here
+        assert (sum(record[key].values()) if key == "swapped_frames" else record[key]) > 0, key
+    assert not np.shares_memory(out.keypoints_px, seq.keypoints_px)
+
+
+def test_the_in_place_stages_refuse_an_array_they_could_not_edit_in_place():
+    values = np.zeros((10, 4, 2))[:, ::2]  # every other landmark: a view, not contiguous
+    with pytest.raises(ValueError, match="C-contiguous"):
+        cleaning._fill_short_gaps_in_place(values, np.arange(10.0), max_frames=3)
+
+
 def test_repair_swaps_repairs_arms_apart_from_legs():
     track = running_legs(90)
     t = np.arange(90) / 30.0

@@ -65,6 +65,19 @@ def test_facing_left_gives_the_same_events():
     np.testing.assert_allclose(a.to_s, b.to_s, atol=1e-9)
 
 
+def test_facing_right_keeps_the_keypoints_and_facing_left_mirrors_a_copy():
+    right, _, _ = toy_runner(60.0)
+    left, _, _ = toy_runner(60.0, facing=-1, width=1920)
+    kept = mirror_to_forward(right, detect_direction(right))
+    assert kept.keypoints_px is right.keypoints_px and kept.meta["mirrored"] is False
+    before = left.keypoints_px.copy()
+    mirrored = mirror_to_forward(left, detect_direction(left))
+    assert mirrored.meta["mirrored"] is True
+    np.testing.assert_array_equal(left.keypoints_px, before)  # the input is not edited
+    np.testing.assert_array_equal(mirrored.keypoints_px[..., 0], 1920 - before[..., 0])
+    np.testing.assert_array_equal(mirrored.keypoints_px[..., 1], before[..., 1])
+
+
 def test_swapped_leg_labels_do_not_move_contacts_or_feet():
     fps = 60.0
     clean, ic, _ = toy_runner(fps)
