@@ -91,10 +91,9 @@ def clean(
     """
     groups = ("legs", "arms") if repair_arms else ("legs",)
     work = _working_copy(seq)
-    record = {
-        "swapped_frames": _repair_swaps_in_place(work, groups=groups,
-                                                 swap_penalty_leg=swap_penalty_leg),
-    }
+    record: dict[str, Any] = {}
+    record["swapped_frames"] = _repair_swaps_in_place(work, groups=groups,
+                                                      swap_penalty_leg=swap_penalty_leg)
     record["outliers_removed"] = _reject_outliers_in_place(
         work, window_s=outlier_window_s, n_sigmas=outlier_n_sigmas,
         min_deviation_leg=outlier_min_deviation_leg)

@@ -35,7 +35,8 @@ FORMAT_VERSION = 1
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class PoseSequence:
-    """One person's pose over time. Stages return new objects; arrays are never edited in place."""
+    """One person's pose over time. Stages return new objects; a sequence's arrays are never
+    edited in place once it is handed on (a stage may edit its own working copy before)."""
 
     time_s: np.ndarray
     keypoints_px: np.ndarray
