@@ -48,6 +48,7 @@ are analysed, with the warning ``truncated``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from pathlib import Path
@@ -113,13 +114,12 @@ def run_analysis(video: str | Path, options: AnalysisOptions | None = None, *,
     slow_motion = (options.slow_motion if options.slow_motion is not None
                    else slow_motion_factor(capture, raw.fps))
     raw = raw.replace(meta={**raw.meta, "capture_fps": capture, "slow_motion": slow_motion})
-    if arrays is None:
-        pose = cleaning.clean(raw)
-    else:
+    if arrays is not None:
         raw = arrays.sequence(raw)  # the arrays in memory are freed with the name rebound
         release_freed_memory()
-        with arrays.dropping_pages():  # the cleaning's one read of the raw pose is let go
-            pose = cleaning.clean(raw)
+    # the cleaning's one read of the raw pose's file is let go
+    with arrays.dropping_pages() if arrays is not None else contextlib.nullcontext():
+        pose = cleaning.clean(raw)
     gait_options = options.gait_kwargs()
     gait_options["camera"] = gait_camera(gait_options["camera"], raw)
     gait, gait_error = None, ""

@@ -598,16 +598,10 @@ def _lowpass_in_place(work: PoseSequence, *, cutoff_hz: float, order: int = DEFA
     return float(used_hz)
 
 
-def filter_finite_runs(values: np.ndarray, sos: np.ndarray) -> np.ndarray:
-    """Copy of ``values`` (time on axis 0) with each finite run of each column passed through
-    ``sosfiltfilt``; NaN stays NaN and runs too short for the edge padding stay as they are."""
-    out = np.array(values, dtype=float, copy=True)
-    _filter_finite_runs_in_place(out, sos)
-    return out
-
-
 def _filter_finite_runs_in_place(out: np.ndarray, sos: np.ndarray) -> None:
-    """:func:`filter_finite_runs` on ``out`` (a C-contiguous float array), in place."""
+    """Each finite run of each column of ``out`` (time on axis 0, C-contiguous) passed through
+    ``sosfiltfilt``, in place; NaN stays NaN and runs too short for the edge padding stay as
+    they are."""
     from scipy import signal  # here: ~30 MB the pose stage does without
     padlen = 3 * (2 * len(sos) + 1)
     columns = _columns(out)

@@ -51,7 +51,6 @@ class ArraysOnDisk:
         # id of an array in memory -> (a weak reference to it, its file's map); an id is
         # unique only while its array lives, so an entry counts only if its array is alive
         self._written: dict[int, tuple[weakref.ref, np.ndarray]] = {}
-        self._mapped: dict[int, weakref.ref] = {}  # the arrays this object gave back
         self._maps: list[mmap.mmap] = []
         self._count = 0
 
@@ -61,7 +60,6 @@ class ArraysOnDisk:
 
     def __exit__(self, *exc_info) -> None:
         self._written.clear()
-        self._mapped.clear()
         self._maps.clear()  # each map closes with the last array that reads it
         if self.path is not None:
             shutil.rmtree(self.path, ignore_errors=True)
@@ -72,7 +70,7 @@ class ArraysOnDisk:
         object gave back (the raw pose, put on disk before the cleaning) is given back as it is."""
         if self.path is None:
             raise RuntimeError("ArraysOnDisk is used inside its with block")
-        if _alive(self._mapped.get(id(values)), values):
+        if any(values is mapped for _, mapped in self._written.values()):
             return values
         written, mapped = self._written.get(id(values), (None, None))
         if _alive(written, values):
@@ -82,7 +80,6 @@ class ArraysOnDisk:
         np.save(path, np.ascontiguousarray(values), allow_pickle=False)
         mapped = self._map(path)
         self._written[id(values)] = (weakref.ref(values), mapped)
-        self._mapped[id(mapped)] = weakref.ref(mapped)
         return mapped
 
     def _map(self, path: Path) -> np.ndarray:
