@@ -35,9 +35,12 @@ when given), and measures, in this order:
       pre-decoded RGB frames. MediaPipe runs its graph and XNNPACK on threads of its own, so
       this is the *process* CPU time over the loop (``time.process_time``), not one thread's
       (on the shared 2-core machine it moved between 14 and 23 ms a frame from run to run);
-    - the teaching-video drawing (:meth:`posecheck.annotate.teaching.TeachingPlan.paint`, main
-      thread) and the libx264 encoding through :class:`posecheck.video.VideoWriter` (process
-      CPU time of the writing loop and the flush, minus the drawing; libx264 uses threads);
+    - the teaching video at the size ``analyze`` makes it (at most
+      ``posecheck.options.VIDEO_SHORT_SIDE_PX`` on the short side): resizing the frames to it
+      (:func:`posecheck.annotate.teaching.frame_resizer`, main thread; nothing at 720p), the
+      drawing (:meth:`posecheck.annotate.teaching.TeachingPlan.paint`, main thread) and the
+      libx264 encoding through :class:`posecheck.video.VideoWriter` (process CPU time of the
+      writing loop and the flush, minus the other two; libx264 uses threads);
     - per clip, divided by the clip's frames: the tracking (the runner's fits from the pose
       ``analyze`` wrote in (b), linked twice as ``analyze`` links them), cleaning + gait +
       checks (on that pose), the key frames (``write_key_frames`` minus the decoding it does, at the
@@ -49,7 +52,7 @@ when given), and measures, in this order:
 
 **The machine's limit** is the frame rate at which every core is busy with work a full analysis
 cannot skip: ``cores / sum(core-ms per frame)`` over decode, rgb24, footage signals, pose (1
-pose), drawing, encoding and the per-frame shares of the per-clip stages; ``cores`` is
+pose), resizing, drawing, encoding and the per-frame shares of the per-clip stages; ``cores`` is
 ``len(os.sched_getaffinity(0))``. Not in it: the 3-pose model (printed beside it), decoding the
 clip a second time for the video (``analyze`` decodes it once for the pose and once for the
 teaching video), tile searches and closer looks (``posecheck.pose``: not run when the runner is
@@ -430,25 +433,33 @@ def footage_cost(frames: list[np.ndarray], times: np.ndarray) -> float:
 
 
 def draw_encode_cost(analysis, frames: list[np.ndarray], times: np.ndarray,
-                     folder: Path) -> tuple[float, float]:
-    """Core-ms per frame of drawing the teaching video (main thread) and of encoding it through
-    VideoWriter (process CPU time of the writing loop and the flush, minus the drawing)."""
+                     folder: Path) -> tuple[float, float, float]:
+    """Core-ms per frame of resizing the frames to the teaching video's size (as ``analyze``
+    makes it, ``VIDEO_SHORT_SIDE_PX``), of drawing it (main thread) and of encoding it through
+    VideoWriter (process CPU time of the writing loop and the flush, minus the other two)."""
     from posecheck.annotate.compose import TeachingPainter
-    from posecheck.annotate.teaching import TeachingPlan
+    from posecheck.annotate.teaching import TeachingPlan, frame_resizer, video_size
+    from posecheck.options import VIDEO_SHORT_SIDE_PX
     from posecheck.video import VideoWriter
 
-    plan = TeachingPlan.from_analysis(analysis)
     height, width = frames[0].shape[:2]
-    painter = TeachingPainter(width, height)
-    draw_s = 0.0
+    size = video_size(width, height, VIDEO_SHORT_SIDE_PX)
+    resize = frame_resizer(width, height, size)
+    plan = TeachingPlan.from_analysis(analysis).resized(*size)
+    painter = TeachingPainter(*size)
+    resize_s = draw_s = 0.0
     with cpu_clock() as total_s, VideoWriter(folder / "sample.mp4", fps=analysis.pose.fps,
-                                             width=width, height=height) as writer:
+                                             width=size[0], height=size[1]) as writer:
         for index, (rgb, time_s) in enumerate(zip(frames, times)):
+            with cpu_clock(time.thread_time) as resizing_s:
+                small = resize(rgb)
             with cpu_clock(time.thread_time) as paint_s:
-                drawn = plan.paint(painter, rgb, index, float(time_s))
+                drawn = plan.paint(painter, small, index, float(time_s))
+            resize_s += resizing_s[0]
             draw_s += paint_s[0]
             writer.write(drawn, time_s=float(time_s))
-    return per_frame_ms(draw_s, len(frames)), per_frame_ms(total_s[0] - draw_s, len(frames))
+    return (per_frame_ms(resize_s, len(frames)), per_frame_ms(draw_s, len(frames)),
+            per_frame_ms(total_s[0] - draw_s - resize_s, len(frames)))
 
 
 def rebuild_analysis(clip: Clip, outdir: Path) -> tuple[object, float]:
@@ -550,11 +561,13 @@ def video_pass(clip: Clip, analysis, folder: Path) -> dict:
     over the whole clip: decode, draw, encode in a thread of its own), timed: frames/s and
     cores busy."""
     from posecheck.annotate.teaching import write_teaching_video
+    from posecheck.options import VIDEO_SHORT_SIDE_PX
 
     started = time.perf_counter()
     with cpu_clock() as spent:
         write_teaching_video(analysis, folder / "video_pass.mp4",
-                             key_frames_dir=folder / "video_pass_key_frames", show_progress=False)
+                             key_frames_dir=folder / "video_pass_key_frames", show_progress=False,
+                             short_side_px=VIDEO_SHORT_SIDE_PX)
     wall_s = time.perf_counter() - started
     return {"fps": clip.n_frames / wall_s, "cores_busy": spent[0] / wall_s}
 
@@ -574,8 +587,10 @@ def stage_costs(clip: Clip, outdir: Path, folder: Path, *,
                             "process CPU (its own threads)"))
         stages.append(Stage("MediaPipe VIDEO, 3 poses", pose_cost(frames, times, 3), False,
                             "what analyze asks for"))
-        draw_ms, encode_ms = draw_encode_cost(analysis, frames, times, folder)
+        resize_ms, draw_ms, encode_ms = draw_encode_cost(analysis, frames, times, folder)
         del frames
+        stages.append(Stage("resize to the video's size", resize_ms, True,
+                            "frame_resizer (none at 720p)"))
         stages.append(Stage("teaching-video drawing", draw_ms, True, "TeachingPlan.paint"))
         stages.append(Stage("libx264 encode, VideoWriter", encode_ms, True,
                             "process CPU, rgb->yuv incl."))

@@ -191,7 +191,8 @@ def _write_views(analysis: Analysis, folder: Path, *, show_progress: bool | None
         if analysis.options.write_video:
             key_frames = write_teaching_video(
                 analysis, folder / "annotated.mp4", coach_mode=analysis.options.coach_mode,
-                key_frames_dir=key_frames_dir, show_progress=show_progress)
+                key_frames_dir=key_frames_dir, show_progress=show_progress,
+                short_side_px=analysis.options.video_short_side_px)
         else:
             key_frames = write_key_frames(analysis, key_frames_dir)
         write_report(analysis, folder / "report.html",

@@ -17,7 +17,7 @@ from posecheck.compare_command import register as register_compare
 from posecheck.errors import PosecheckError, UsageError
 from posecheck.gait.command import add_gait_options, gait_options
 from posecheck.gait.command import register as register_gait
-from posecheck.options import AnalysisOptions
+from posecheck.options import VIDEO_SHORT_SIDE_PX, AnalysisOptions
 from posecheck.synth.command import register as register_synth
 
 
@@ -48,6 +48,12 @@ def _register_analyze(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-video", action="store_true", help="skip the annotated video")
     parser.add_argument("--coach-mode", action="store_true",
                         help="freeze the annotated video for a moment at each foot strike")
+    parser.add_argument("--video-size", default=str(VIDEO_SHORT_SIDE_PX),
+                        metavar="PX|full",
+                        help=f"the annotated video's short side at most, in pixels (default "
+                        f"{VIDEO_SHORT_SIDE_PX}: a 1080p or 4K clip gives a 720p video, about a "
+                        "third of the drawing and encoding); 'full' keeps the clip's size. The "
+                        "key frames are cut from the frames as filmed either way")
     parser.add_argument("--checks-config", type=Path, default=None, metavar="TOML",
                         help="check thresholds to change (see 'posecheck checks')")
     parser.add_argument("--baseline", type=Path, default=None, metavar="ANALYSIS",
@@ -82,6 +88,17 @@ def _whole_number(text: str) -> int:
     return value
 
 
+def _video_size(text: str) -> int | None:
+    """``--video-size``: a whole number of pixels, or 'full' (None: the clip's size)."""
+    if text.strip().lower() == "full":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f"--video-size: must be a number of pixels or 'full', got "
+                         f"{text!r}") from None
+
+
 def analysis_options(args: argparse.Namespace) -> AnalysisOptions:
     """The run's options from the command line, validated before any work starts."""
     from posecheck.checks.config import load_thresholds
@@ -92,7 +109,8 @@ def analysis_options(args: argparse.Namespace) -> AnalysisOptions:
         thresholds=load_thresholds(args.checks_config) if args.checks_config else {},
         baseline=load_baseline(args.baseline) if args.baseline else None,
         write_video=not args.no_video, coach_mode=args.coach_mode,
-        slow_motion=args.slow_motion, workers=args.workers)
+        video_short_side_px=_video_size(args.video_size), slow_motion=args.slow_motion,
+        workers=args.workers)
 
 
 def _run_analyze(args: argparse.Namespace) -> int:

@@ -15,6 +15,11 @@ from posecheck.errors import PosecheckError, UsageError
 
 PERSON_RULES = ("auto", "largest", "sideways")
 MAX_WORKERS = 64
+#: The annotated video's short side at most, px: a 720p video, sharp on a laptop or a phone,
+#: for less than half the drawing and encoding of a 1080p one (README, Speed). The key frames
+#: are cut from the frames as filmed whatever this is.
+VIDEO_SHORT_SIDE_PX = 720
+VIDEO_SHORT_SIDE_RANGE_PX = (144, 4320)
 #: The pose stage's threads when ``--workers`` is not given, at most the cores. Two: they give
 #: the single pass's landmarks (tests/test_pose_parallel.py) and ran the pose stage of a 24 s
 #: 1080p clip 1.6 times as fast as one on this 2-core machine, for 65 MB more at the peak (556
@@ -81,7 +86,8 @@ class AnalysisOptions:
     whom to follow; ``model_path``: another PoseLandmarker ``.task``; ``thresholds``: check id
     -> threshold overrides (:func:`posecheck.checks.config.load_thresholds`); ``baseline``:
     the runner's level run; ``write_video``: the annotated video; ``coach_mode``: the video
-    freezes at each foot strike; ``slow_motion``: how many times slower than real time the clip
+    freezes at each foot strike; ``video_short_side_px``: the annotated video's short side at
+    most, px (None: the clip's size); ``slow_motion``: how many times slower than real time the clip
     plays (None: as the file's capture rate says, else 1); ``workers``: processes the pose
     stage of one clip runs in (:func:`posecheck.pose.detect_people`; None: :meth:`pose_workers`
     decides).
@@ -98,6 +104,7 @@ class AnalysisOptions:
     baseline: Baseline | None = None
     write_video: bool = True
     coach_mode: bool = False
+    video_short_side_px: int | None = VIDEO_SHORT_SIDE_PX
     slow_motion: float | None = None
     workers: int | None = None
 
@@ -105,6 +112,10 @@ class AnalysisOptions:
         if self.workers is not None and not 1 <= self.workers <= MAX_WORKERS:
             raise UsageError(f"--workers is how many threads the pose stage runs in "
                              f"(1-{MAX_WORKERS}), got {self.workers}")
+        low, high = VIDEO_SHORT_SIDE_RANGE_PX
+        if self.video_short_side_px is not None and not low <= self.video_short_side_px <= high:
+            raise UsageError(f"--video-size is the annotated video's short side in pixels "
+                             f"({low}-{high}) or 'full', got {self.video_short_side_px}")
         # 32: phones film up to 960 fps for 30 fps playback
         if self.slow_motion is not None and not 1.0 <= self.slow_motion <= 32.0:
             raise UsageError(f"--slow-motion is how many times slower than real time the clip "
@@ -146,4 +157,5 @@ class AnalysisOptions:
                 "model": str(self.model_path) if self.model_path else "bundled",
                 "thresholds": self.thresholds,
                 "baseline": self.baseline.source if self.baseline else None,
-                "slow_motion": self.slow_motion, "coach_mode": self.coach_mode}
+                "slow_motion": self.slow_motion, "coach_mode": self.coach_mode,
+                "video_short_side_px": self.video_short_side_px}

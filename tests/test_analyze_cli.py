@@ -173,6 +173,8 @@ def test_unwritable_output_folder_gives_one_line_error(tmp_path):
     (("--person", "tallest"), "--person must be auto, largest, sideways"),
     (("--height", "180"), "--height is the runner's height in metres"),
     (("--slope", "-80"), "--slope: slope -80.0 deg is steeper than 45 deg"),
+    (("--video-size", "100"), "--video-size is the annotated video's short side in pixels"),
+    (("--video-size", "big"), "--video-size: must be a number of pixels or 'full'"),
 ])  # fmt: skip
 def test_bad_option_values_are_usage_errors_found_before_any_work(tmp_path, option, message):
     # the clip does not exist: an option checked before any work is reported instead of it
@@ -209,3 +211,13 @@ def test_global_options_work_before_and_after_the_command(argv):
     assert args.quiet is True and args.debug is True
     plain = build_parser().parse_args(["analyze", "clip.mp4"])
     assert plain.quiet is False and plain.debug is False
+
+
+@pytest.mark.parametrize(("argv", "short_side_px"), [
+    ([], 720), (["--video-size", "full"], None), (["--video-size", "1080"], 1080)])
+def test_video_size_option(argv, short_side_px):
+    from posecheck.cli import analysis_options, build_parser
+
+    options = analysis_options(build_parser().parse_args(["analyze", "clip.mp4", *argv]))
+    assert options.video_short_side_px == short_side_px
+    assert options.as_dict()["video_short_side_px"] == short_side_px

@@ -140,3 +140,65 @@ def test_treadmill_teaching_video_has_the_inputs_frames_and_duration(real_clip_a
     assert_same_length(out, clip)
     assert len(records) == len(analysis.gait.events) >= 30  # 12 s at 169 steps/min
     assert (tmp_path / "kf" / CONTACT_SHEET).is_file()
+
+
+@pytest.mark.parametrize(("size", "short_side", "want"), [
+    ((1920, 1080), 720, (1280, 720)),   # 1080p landscape
+    ((1080, 1920), 720, (720, 1280)),   # 1080p portrait
+    ((3840, 2160), 720, (1280, 720)),   # 4K
+    ((1280, 720), 720, (1280, 720)),    # already the size
+    ((640, 360), 720, (640, 360)),      # smaller clips are never enlarged
+    ((1920, 1080), None, (1920, 1080)),  # --video-size full
+    ((1999, 1001), 720, (1438, 720)),   # odd sides: 1999 * 720 / 1001 = 1437.9, made even
+])
+def test_video_size(size, short_side, want):
+    assert teaching.video_size(*size, short_side) == want
+
+
+def test_a_smaller_video_is_the_full_one_shrunk(level, tmp_path):
+    """Drawn at 640x360 the teaching video shows what the 1280x720 one shows, shrunk: the
+    skeleton and the strike marks on the runner, and the panel, where the full-size video has
+    them."""
+    full, small = tmp_path / "full.mp4", tmp_path / "small.mp4"
+    write_teaching_video(level, full, show_progress=False)
+    write_teaching_video(level, small, show_progress=False, short_side_px=360)
+    got, source = probe(small), probe(level.video)
+    assert (got.width, got.height) == (640, 360) and got.n_frames == source.n_frames
+    plan = TeachingPlan.from_analysis(level)
+    shown = {*plan.timeline.starts[:3], 5, source.n_frames // 2}  # marks, and plain frames
+    frames = {name: {f.index: f.rgb for f in iter_frames(path) if f.index in shown}
+              for name, path in (("full", full), ("small", small), ("clip", level.video))}
+
+    def shrunk(rgb):
+        return cv2.resize(rgb, (640, 360), interpolation=cv2.INTER_AREA).astype(int)
+
+    def near(mask):  # within 3 px of a drawn pixel: lines drawn at either size may differ
+        return cv2.dilate(mask.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+
+    for index in shown:
+        want, plain = shrunk(frames["full"][index]), shrunk(frames["clip"][index])
+        small = frames["small"][index].astype(int)
+        drawn_full = np.abs(want - plain).max(axis=2) > 40  # where the full-size video drew
+        drawn_small = np.abs(small - plain).max(axis=2) > 40
+        on_runner = np.zeros_like(drawn_full)  # the runner's box, apart from the panel
+        (x0, y0), (x1, y1) = (np.nanmin(plan.keypoints(index), axis=0) / 2 - 10,
+                              np.nanmax(plan.keypoints(index), axis=0) / 2 + 10)
+        on_runner[max(0, int(y0)):int(y1), max(0, int(x0)):int(x1)] = True
+        for region in (on_runner, ~on_runner):
+            full_here, small_here = drawn_full & region, drawn_small & region
+            assert full_here.sum() > 300 and small_here.sum() > 300, index
+            # what the small video drew lies where the full one drew, and the other way round
+            assert (small_here & near(full_here)).sum() > 0.85 * small_here.sum(), index
+            assert (full_here & near(small_here)).sum() > 0.95 * full_here.sum(), index
+
+
+def test_a_resized_plan_scales_every_point(level):
+    plan = TeachingPlan.from_analysis(level)
+    half = plan.resized(640, 360)
+    frame = plan.strikes[0].ic_frame
+    np.testing.assert_allclose(half.keypoints(frame), plan.keypoints(frame) * 0.5)
+    a, b = plan.strikes[0], half.strikes[0]
+    assert b.leg_px == pytest.approx(0.5 * a.leg_px)
+    np.testing.assert_allclose(b.contact.foot_px, np.multiply(a.contact.foot_px, 0.5))
+    np.testing.assert_allclose(b.stance.com_px, np.multiply(a.stance.com_px, 0.5))
+    assert plan.resized(1280, 720) is plan

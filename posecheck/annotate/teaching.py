@@ -10,6 +10,13 @@ to read its marks: that adds ``round(freeze_s * fps)`` copies of the frame at ea
 and nothing else (:func:`coach_mode_extra_frames` gives the count); later frames are shifted
 by the time added.
 
+The video may be made smaller than the clip (``short_side_px``; ``posecheck analyze`` makes it
+at most 720 px on its short side, ``--video-size``): each frame is resized before it is drawn
+on, and the drawing is that of a clip of the smaller size, so a 1080p or 4K phone clip gives
+the teaching video a 720p one would. Drawing and H.264 encoding cost in proportion to the
+pixels (at 1080p 7.4 and 13.0 core-ms a frame, ``benchmarks/speed.py``), so this is most of
+the video pass at 1080p and more. The key frames are always cut from the frames as filmed.
+
 :func:`write_key_frames` writes only the stills (one per strike, ``strike_01_left.jpg``, and
 ``contact_sheet.jpg``), decoding the clip only as far as the last strike.
 
@@ -79,6 +86,7 @@ class TeachingPlan:
     clip: tuple[Reading, ...]
     sides: np.ndarray
     notice: str
+    scale_xy: tuple[float, float] = (1.0, 1.0)  # drawing px per clip px (:meth:`resized`)
 
     @classmethod
     def from_analysis(cls, analysis: Analysis, *, hold_s: float = HOLD_S) -> TeachingPlan:
@@ -101,9 +109,23 @@ class TeachingPlan:
             near_side(pose)
         return cls(analysis, strikes, timeline, clip_readings(analysis.findings), sides, notice)
 
+    def resized(self, width_px: int, height_px: int) -> TeachingPlan:
+        """The plan for drawing on the clip's frames resized to ``width_px`` x ``height_px``:
+        every point and length scaled with them."""
+        pose = self.analysis.pose
+        sx, sy = width_px / pose.width, height_px / pose.height
+        if (sx, sy) == (1.0, 1.0):
+            return self
+        strikes = tuple(s.mapped(lambda p: (p[0] * sx, p[1] * sy), min(sx, sy))
+                        for s in self.strikes)
+        return dataclasses.replace(self, strikes=strikes, scale_xy=(sx, sy))
+
     def keypoints(self, frame: int) -> np.ndarray | None:
         pose = self.analysis.pose
-        return pose.keypoints_px[frame] if 0 <= frame < pose.n_frames else None
+        if not 0 <= frame < pose.n_frames:
+            return None
+        points = pose.keypoints_px[frame]
+        return points if self.scale_xy == (1.0, 1.0) else points * np.asarray(self.scale_xy)
 
     def side(self, frame: int) -> str:
         return str(self.sides[frame]) if 0 <= frame < len(self.sides) else "unknown"
@@ -140,16 +162,45 @@ def _freeze_frames(fps: float, freeze_s: float) -> int:
     return max(0, round(freeze_s * fps))
 
 
+def video_size(width_px: int, height_px: int, short_side_px: int | None) -> tuple[int, int]:
+    """The teaching video's frame size for a clip of ``width_px`` x ``height_px``: the clip's
+    own when ``short_side_px`` is None or the clip's short side is no longer, else scaled to
+    that short side, the aspect kept and each side rounded to an even number of pixels (what
+    H.264's 4:2:0 colour needs)."""
+    short = min(width_px, height_px)
+    if short_side_px is None or short <= short_side_px:
+        return width_px, height_px
+    scale = short_side_px / short
+    return (max(2, 2 * round(width_px * scale / 2)), max(2, 2 * round(height_px * scale / 2)))
+
+
+def frame_resizer(width_px: int, height_px: int, size: tuple[int, int]):
+    """A function from a clip frame to the video's frame: the frame itself at the clip's
+    size, else resized. Bilinear where the frame shrinks by less than half (1080p to 720p: 1.9
+    ms a frame against 9.7 for pixel-area averaging, whose fast path is whole ratios), pixel
+    areas from half down (4K to 720p, where bilinear would alias)."""
+    if size == (width_px, height_px):
+        return lambda rgb: rgb
+    shrink = min(size[0] / width_px, size[1] / height_px)
+    interpolation = cv2.INTER_LINEAR if shrink > 0.5 else cv2.INTER_AREA
+    return lambda rgb: cv2.resize(rgb, size, interpolation=interpolation)
+
+
 def write_teaching_video(analysis: Analysis, out_path: str | Path, *, coach_mode: bool = False,
                          key_frames_dir: str | Path | None = None,
                          show_progress: bool | None = None, hold_s: float = HOLD_S,
-                         freeze_s: float = FREEZE_S) -> list[KeyFrame]:
+                         freeze_s: float = FREEZE_S,
+                         short_side_px: int | None = None) -> list[KeyFrame]:
     """Write the teaching video (H.264 MP4) of ``analysis`` to ``out_path`` and, with
     ``key_frames_dir``, its stills and contact sheet, in one pass over the clip; returns the
-    key frames written (empty without ``key_frames_dir``). See the module docstring."""
+    key frames written (empty without ``key_frames_dir``). ``short_side_px``: the video's
+    short side at most (None: the clip's size; :func:`video_size`). See the module
+    docstring."""
     plan = TeachingPlan.from_analysis(analysis, hold_s=hold_s)
     pose = analysis.pose
-    width, height = pose.width, pose.height
+    width, height = video_size(pose.width, pose.height, short_side_px)
+    resize = frame_resizer(pose.width, pose.height, (width, height))
+    drawn_plan = plan.resized(width, height)
     painter = TeachingPainter(width, height)
     stills = _StillMaker(plan, Path(key_frames_dir)) if key_frames_dir is not None else None
     freeze = _freeze_frames(pose.fps, freeze_s) if coach_mode else 0
@@ -159,10 +210,11 @@ def write_teaching_video(analysis: Analysis, out_path: str | Path, *, coach_mode
     shift_s = 0.0
     with BackgroundVideoWriter(out_path, fps=pose.fps, width=width, height=height) as writer:
         for frame in iter_frames(analysis.video):
-            drawn = plan.paint(painter, frame.rgb, frame.index, frame.time_s)
+            rgb = resize(frame.rgb)
+            drawn = drawn_plan.paint(painter, rgb, frame.index, frame.time_s)
             writer.write(drawn, time_s=frame.time_s + shift_s)
             if freeze and frame.index in starts:
-                still = plan.paint(painter, frame.rgb, frame.index, frame.time_s, held=True)
+                still = drawn_plan.paint(painter, rgb, frame.index, frame.time_s, held=True)
                 for copy in range(1, freeze + 1):
                     writer.write(still, time_s=frame.time_s + shift_s + copy / pose.fps)
                 shift_s += freeze / pose.fps
