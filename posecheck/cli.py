@@ -51,8 +51,8 @@ def _register_analyze(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--video-size", default=str(VIDEO_SHORT_SIDE_PX),
                         metavar="PX|full",
                         help=f"the annotated video's short side at most, in pixels (default "
-                        f"{VIDEO_SHORT_SIDE_PX}: a 1080p or 4K clip gives a 720p video, about a "
-                        "third of the drawing and encoding); 'full' keeps the clip's size. The "
+                        f"{VIDEO_SHORT_SIDE_PX}: a 1080p or 4K clip gives a 720p video, for less "
+                        "than half the drawing and encoding); 'full' keeps the clip's size. The "
                         "key frames are cut from the frames as filmed either way")
     parser.add_argument("--checks-config", type=Path, default=None, metavar="TOML",
                         help="check thresholds to change (see 'posecheck checks')")

@@ -177,8 +177,9 @@ def video_size(width_px: int, height_px: int, short_side_px: int | None) -> tupl
 def frame_resizer(width_px: int, height_px: int, size: tuple[int, int]):
     """A function from a clip frame to the video's frame: the frame itself at the clip's
     size, else resized. Bilinear where the frame shrinks by less than half (1080p to 720p: 1.9
-    ms a frame against 9.7 for pixel-area averaging, whose fast path is whole ratios), pixel
-    areas from half down (4K to 720p, where bilinear would alias)."""
+    ms a frame against 9.7 for pixel-area averaging, whose fast path is whole ratios; one
+    thread, a 1080p frame), pixel areas from half down (4K to 720p, where bilinear would
+    alias)."""
     if size == (width_px, height_px):
         return lambda rgb: rgb
     shrink = min(size[0] / width_px, size[1] / height_px)
