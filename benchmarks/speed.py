@@ -36,11 +36,12 @@ when given), and measures, in this order:
       this is the *process* CPU time over the loop (``time.process_time``), not one thread's
       (on the shared 2-core machine it moved between 14 and 23 ms a frame from run to run);
     - the teaching video at the size ``analyze`` makes it (at most
-      ``posecheck.options.VIDEO_SHORT_SIDE_PX`` on the short side): resizing the frames to it
-      (:func:`posecheck.annotate.teaching.frame_resizer`, main thread; nothing at 720p), the
+      ``posecheck.options.VIDEO_SHORT_SIDE_PX`` on the short side): the frames converted to
+      RGB at that size (swscale, one thread, as :func:`posecheck.video.iter_frames` scales
+      them; nothing where the clip is that size already: the pose stage's RGB would do), the
       drawing (:meth:`posecheck.annotate.teaching.TeachingPlan.paint`, main thread) and the
       libx264 encoding through :class:`posecheck.video.VideoWriter` (process CPU time of the
-      writing loop and the flush, minus the other two; libx264 uses threads);
+      writing loop and the flush, minus the drawing; libx264 uses threads);
     - per clip, divided by the clip's frames: the tracking (the runner's fits from the pose
       ``analyze`` wrote in (b), linked twice as ``analyze`` links them), cleaning + gait +
       checks (on that pose), the key frames (``write_key_frames`` minus the decoding it does, at the
@@ -51,12 +52,12 @@ when given), and measures, in this order:
     cores busy.
 
 **The machine's limit** is the frame rate at which every core is busy with work a full analysis
-cannot skip: ``cores / sum(core-ms per frame)`` over decode, rgb24, footage signals, pose (1
-pose), resizing, drawing, encoding and the per-frame shares of the per-clip stages; ``cores`` is
-``len(os.sched_getaffinity(0))``. Not in it: the 3-pose model (printed beside it), decoding the
-clip a second time for the video (``analyze`` decodes it once for the pose and once for the
-teaching video), tile searches and closer looks (``posecheck.pose``: not run when the runner is
-large in the frame, as on the treadmill), tracking (printed: the runner's fits linked as
+cannot skip: ``cores / sum(core-ms per frame)`` over decode, rgb24, footage signals, pose (1 pose),
+RGB at the video's size, drawing, encoding and the per-frame shares of the per-clip stages;
+``cores`` is ``len(os.sched_getaffinity(0))``. Not in it: the 3-pose model (printed beside it),
+decoding the clip a second time for the video (``analyze`` decodes it once for the pose and once
+for the teaching video), tile searches and closer looks (``posecheck.pose``: not run when the
+runner is large in the frame, as on the treadmill), tracking (printed: the runner's fits linked as
 ``analyze`` links them, twice) and process start-up.
 
 Printed per frame size: (a) and each (b) in frames/s, b/a, b as a share of the limit, the peaks,
@@ -366,13 +367,20 @@ def yuv_frames(clip: Clip, n_frames: int) -> Iterator[av.VideoFrame]:
 
 
 def decode_costs(clip: Clip, n_frames: int) -> list[Stage]:
-    """The costs of decoding the first ``n_frames`` frames and of the two colour conversions
-    (process CPU time around each call; decoding and swscale on one thread, OpenCV set to one
-    by the caller). Streamed, nothing kept: with hundreds of full frames held, OpenCV's fresh
-    6 MB outputs at 1080p page-fault in 4 KiB pages and cost ten times more."""
-    spent, n = {"decode": 0.0, "rgb24": 0.0, "cv2": 0.0}, 0
+    """The costs of decoding the first ``n_frames`` frames, of the two colour conversions and
+    of the conversion to the teaching video's size (process CPU time around each call;
+    decoding and swscale on one thread, OpenCV set to one by the caller). Streamed, nothing
+    kept: with hundreds of full frames held, OpenCV's fresh 6 MB outputs at 1080p page-fault in
+    4 KiB pages and cost ten times more."""
+    from posecheck.annotate.teaching import video_size
+    from posecheck.options import VIDEO_SHORT_SIDE_PX
+
+    spent, n = {"decode": 0.0, "rgb24": 0.0, "cv2": 0.0, "video": 0.0}, 0
     frames = yuv_frames(clip, n_frames)
     reformatter = VideoReformatter()  # one per clip, as posecheck.video keeps it
+    to_video = VideoReformatter()
+    width, height = video_size(clip.width, clip.height, VIDEO_SHORT_SIDE_PX)
+    scaled = (width, height) != (clip.width, clip.height)
     while True:
         with cpu_clock() as decode_s:
             frame = next(frames, None)
@@ -383,7 +391,12 @@ def decode_costs(clip: Clip, n_frames: int) -> list[Stage]:
             reformatter.reformat(frame, format="rgb24", threads=1).to_ndarray()
         with cpu_clock() as cv2_s:
             cv2.cvtColor(frame.to_ndarray(), cv2.COLOR_YUV2RGB_I420)  # the planes, stacked
-        for key, seconds in (("decode", decode_s), ("rgb24", rgb24_s), ("cv2", cv2_s)):
+        with cpu_clock() as video_s:
+            if scaled:  # as posecheck.video.iter_frames(size=...) converts
+                to_video.reformat(frame, format="rgb24", width=width, height=height,
+                                  interpolation="AREA", threads=1).to_ndarray()
+        for key, seconds in (("decode", decode_s), ("rgb24", rgb24_s), ("cv2", cv2_s),
+                             ("video", video_s)):
             spent[key] += seconds[0]
         n += 1
     return [
@@ -392,6 +405,8 @@ def decode_costs(clip: Clip, n_frames: int) -> list[Stage]:
               "what posecheck.video does; 1 thread"),
         Stage("yuv420p -> RGB, cv2.cvtColor", per_frame_ms(spent["cv2"], n), False,
               "alternative; plane copy included"),
+        Stage("yuv420p -> RGB at the video's size", per_frame_ms(spent["video"], n) if scaled
+              else 0.0, True, f"swscale, {width}x{height}" if scaled else "none at this size"),
     ]
 
 
@@ -433,33 +448,31 @@ def footage_cost(frames: list[np.ndarray], times: np.ndarray) -> float:
 
 
 def draw_encode_cost(analysis, frames: list[np.ndarray], times: np.ndarray,
-                     folder: Path) -> tuple[float, float, float]:
-    """Core-ms per frame of resizing the frames to the teaching video's size (as ``analyze``
-    makes it, ``VIDEO_SHORT_SIDE_PX``), of drawing it (main thread) and of encoding it through
-    VideoWriter (process CPU time of the writing loop and the flush, minus the other two)."""
+                     folder: Path) -> tuple[float, float]:
+    """Core-ms per frame of drawing the teaching video at the size ``analyze`` makes it
+    (``VIDEO_SHORT_SIDE_PX``; main thread) and of encoding it through VideoWriter (process CPU
+    time of the writing loop and the flush, minus the drawing). The frames are brought to that
+    size first, untimed (their conversion is :func:`decode_costs`' "at the video's size")."""
     from posecheck.annotate.compose import TeachingPainter
-    from posecheck.annotate.teaching import TeachingPlan, frame_resizer, video_size
+    from posecheck.annotate.teaching import TeachingPlan, video_size
     from posecheck.options import VIDEO_SHORT_SIDE_PX
     from posecheck.video import VideoWriter
 
     height, width = frames[0].shape[:2]
     size = video_size(width, height, VIDEO_SHORT_SIDE_PX)
-    resize = frame_resizer(width, height, size)
+    if size != (width, height):
+        frames = [cv2.resize(rgb, size, interpolation=cv2.INTER_AREA) for rgb in frames]
     plan = TeachingPlan.from_analysis(analysis).resized(*size)
     painter = TeachingPainter(*size)
-    resize_s = draw_s = 0.0
+    draw_s = 0.0
     with cpu_clock() as total_s, VideoWriter(folder / "sample.mp4", fps=analysis.pose.fps,
                                              width=size[0], height=size[1]) as writer:
         for index, (rgb, time_s) in enumerate(zip(frames, times)):
-            with cpu_clock(time.thread_time) as resizing_s:
-                small = resize(rgb)
             with cpu_clock(time.thread_time) as paint_s:
-                drawn = plan.paint(painter, small, index, float(time_s))
-            resize_s += resizing_s[0]
+                drawn = plan.paint(painter, rgb, index, float(time_s))
             draw_s += paint_s[0]
             writer.write(drawn, time_s=float(time_s))
-    return (per_frame_ms(resize_s, len(frames)), per_frame_ms(draw_s, len(frames)),
-            per_frame_ms(total_s[0] - draw_s - resize_s, len(frames)))
+    return per_frame_ms(draw_s, len(frames)), per_frame_ms(total_s[0] - draw_s, len(frames))
 
 
 def rebuild_analysis(clip: Clip, outdir: Path) -> tuple[object, float]:
@@ -587,10 +600,8 @@ def stage_costs(clip: Clip, outdir: Path, folder: Path, *,
                             "process CPU (its own threads)"))
         stages.append(Stage("MediaPipe VIDEO, 3 poses", pose_cost(frames, times, 3), False,
                             "what analyze asks for"))
-        resize_ms, draw_ms, encode_ms = draw_encode_cost(analysis, frames, times, folder)
+        draw_ms, encode_ms = draw_encode_cost(analysis, frames, times, folder)
         del frames
-        stages.append(Stage("resize to the video's size", resize_ms, True,
-                            "frame_resizer (none at 720p)"))
         stages.append(Stage("teaching-video drawing", draw_ms, True, "TeachingPlan.paint"))
         stages.append(Stage("libx264 encode, VideoWriter", encode_ms, True,
                             "process CPU, rgb->yuv incl."))

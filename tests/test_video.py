@@ -2,6 +2,7 @@
 
 import struct
 
+import cv2
 import numpy as np
 import pytest
 
@@ -390,3 +391,29 @@ def test_background_writer_refuses_a_bad_frame_at_once(tmp_path):
             writer.write(np.zeros((120, 160), np.uint8))
         writer.write(_pattern())
     assert [f.index for f in iter_frames(tmp_path / "clip.mp4")] == [0]
+
+
+@pytest.mark.parametrize("turn", [None, "clockwise"])
+def test_frames_decoded_to_a_smaller_size(tmp_path, turn):
+    """``iter_frames(size=...)`` gives each frame scaled to the size (upright), as an area
+    average of the frame as filmed would be; the frames asked for at full size carry it too,
+    the same as a plain read."""
+    path = tmp_path / "clip.mp4"
+    with VideoWriter(path, fps=30.0, width=320, height=240) as writer:
+        for _ in range(4):
+            writer.write(_pattern(240, 320))
+    if turn:
+        _set_rotation_matrix(path, ROTATIONS[turn][0])
+    plain = list(iter_frames(path))
+    height, width = plain[0].rgb.shape[:2]
+    size = (width // 2, height // 2)
+    small = list(iter_frames(path, size=size, full_size_at={2}))
+    assert [f.index for f in small] == [f.index for f in plain]
+    assert [f.time_s for f in small] == [f.time_s for f in plain]
+    for got, full in zip(small, plain):
+        assert got.rgb.shape == (size[1], size[0], 3)
+        want = cv2.resize(full.rgb, size, interpolation=cv2.INTER_AREA)
+        assert np.abs(got.rgb.astype(int) - want).mean() < 3
+    assert [f.full_rgb is not None for f in small] == [False, False, True, False]
+    np.testing.assert_array_equal(small[2].full_rgb, plain[2].rgb)
+    assert all(f.full_rgb is None for f in iter_frames(path, full_size_at={2}))

@@ -11,11 +11,12 @@ and nothing else (:func:`coach_mode_extra_frames` gives the count); later frames
 by the time added.
 
 The video may be made smaller than the clip (``short_side_px``; ``posecheck analyze`` makes it
-at most 720 px on its short side, ``--video-size``): each frame is resized before it is drawn
-on, and the drawing is that of a clip of the smaller size, so a 1080p or 4K phone clip gives
-the teaching video a 720p one would. Drawing and H.264 encoding cost in proportion to the
-pixels (at 1080p 7.4 and 13.0 core-ms a frame, ``benchmarks/speed.py``), so this is most of
-the video pass at 1080p and more. The key frames are always cut from the frames as filmed.
+at most 720 px on its short side, ``--video-size``): each frame is decoded to that size (scaled
+in its colour conversion, :func:`posecheck.video.iter_frames`) and drawn on as a clip of that
+size is, so a 1080p or 4K phone clip gives the teaching video a 720p one would. Drawing and
+H.264 encoding cost in proportion to the pixels (at 1080p 7.4 and 13.0 core-ms a frame,
+``benchmarks/speed.py``): most of the video pass at 1080p and more. The key frames are cut
+from the frames as filmed, decoded at full size as well.
 
 :func:`write_key_frames` writes only the stills (one per strike, ``strike_01_left.jpg``, and
 ``contact_sheet.jpg``), decoding the clip only as far as the last strike.
@@ -174,19 +175,6 @@ def video_size(width_px: int, height_px: int, short_side_px: int | None) -> tupl
     return (max(2, 2 * round(width_px * scale / 2)), max(2, 2 * round(height_px * scale / 2)))
 
 
-def frame_resizer(width_px: int, height_px: int, size: tuple[int, int]):
-    """A function from a clip frame to the video's frame: the frame itself at the clip's
-    size, else resized. Bilinear where the frame shrinks by less than half (1080p to 720p: 1.9
-    ms a frame against 9.7 for pixel-area averaging, whose fast path is whole ratios; one
-    thread, a 1080p frame), pixel areas from half down (4K to 720p, where bilinear would
-    alias)."""
-    if size == (width_px, height_px):
-        return lambda rgb: rgb
-    shrink = min(size[0] / width_px, size[1] / height_px)
-    interpolation = cv2.INTER_LINEAR if shrink > 0.5 else cv2.INTER_AREA
-    return lambda rgb: cv2.resize(rgb, size, interpolation=interpolation)
-
-
 def write_teaching_video(analysis: Analysis, out_path: str | Path, *, coach_mode: bool = False,
                          key_frames_dir: str | Path | None = None,
                          show_progress: bool | None = None, hold_s: float = HOLD_S,
@@ -200,7 +188,6 @@ def write_teaching_video(analysis: Analysis, out_path: str | Path, *, coach_mode
     plan = TeachingPlan.from_analysis(analysis, hold_s=hold_s)
     pose = analysis.pose
     width, height = video_size(pose.width, pose.height, short_side_px)
-    resize = frame_resizer(pose.width, pose.height, (width, height))
     drawn_plan = plan.resized(width, height)
     painter = TeachingPainter(width, height)
     stills = _StillMaker(plan, Path(key_frames_dir)) if key_frames_dir is not None else None
@@ -210,8 +197,11 @@ def write_teaching_video(analysis: Analysis, out_path: str | Path, *, coach_mode
                         enabled=show_progress)
     shift_s = 0.0
     with BackgroundVideoWriter(out_path, fps=pose.fps, width=width, height=height) as writer:
-        for frame in iter_frames(analysis.video):
-            rgb = resize(frame.rgb)
+        # decoded to the video's size; the stills' frames as filmed as well
+        scaled = (width, height) != (pose.width, pose.height)
+        for frame in iter_frames(analysis.video, size=(width, height) if scaled else None,
+                                 full_size_at=stills.wanted if stills is not None else ()):
+            rgb = frame.rgb
             drawn = drawn_plan.paint(painter, rgb, frame.index, frame.time_s)
             writer.write(drawn, time_s=frame.time_s + shift_s)
             if freeze and frame.index in starts:
@@ -220,7 +210,7 @@ def write_teaching_video(analysis: Analysis, out_path: str | Path, *, coach_mode
                     writer.write(still, time_s=frame.time_s + shift_s + copy / pose.fps)
                 shift_s += freeze / pose.fps
             if stills is not None:
-                stills.offer(frame.index, frame.rgb)
+                stills.offer(frame.index, frame.rgb if frame.full_rgb is None else frame.full_rgb)
             progress.update()
     progress.close()
     release_freed_memory()  # the decoder's and the encoder's, before the contact sheet is made
