@@ -128,7 +128,7 @@ def _upright(frame: av.VideoFrame, reformatter: VideoReformatter | None = None,
     frame is tagged with, untagged being BT.601 as in FFmpeg. A frame that has to be turned is
     turned before, while planar: half the bytes of RGB, and single-byte samples OpenCV transposes
     fast (turning RGB with numpy took longer than decoding). Scaling is swscale's, averaging
-    pixel areas (no aliasing at any ratio), in the same call as the colour conversion. To 720p,
+    pixel areas (little aliasing at any ratio), in the same call as the colour conversion. To 720p,
     in core-ms a frame (one thread, 60 frames of a rendered clip, two runs): from 1080p 3.0-4.1,
     against 2.4-2.6 for RGB at full size then OpenCV's bilinear resize, which aliases, and
     9.9-13.3 with OpenCV's pixel areas instead; from 4K 6.0-7.7, against 5.5-6.8 and 15-17.
