@@ -21,7 +21,7 @@ import numpy as np
 
 from posecheck.compare import RunSummary, Strike
 from posecheck.errors import PosecheckError
-from posecheck.video import BackgroundVideoWriter, Frame, iter_frames, probe
+from posecheck.video import BackgroundVideoWriter, Frame, even_px, iter_frames, probe
 
 STRIKE_RGB = (240, 228, 66)  # Okabe-Ito yellow: the counter lights up at each foot strike
 LABEL_RGB = (255, 255, 255)
@@ -184,10 +184,6 @@ class Half:
                    STRIKE_RGB if lit else LABEL_RGB)
 
 
-def _even(value: float) -> int:
-    return max(2, round(value / 2) * 2)
-
-
 @dataclasses.dataclass(frozen=True)
 class VideoSync:
     """What the side-by-side video shows: for each output frame (A's frames) the index of B's
@@ -217,12 +213,12 @@ def write_compare_video(a: RunSummary, b: RunSummary, out_path: str | Path, *,
             raise PosecheckError(f"run {label} ({run.analysis_path.parent}): no annotated.mp4 "
                                  "and the source video is gone; give --no-video")
     info_a, info_b = probe(a.video_path), probe(b.video_path)
-    height = _even(height_px or min(info_a.height, info_b.height, max_height_px))
-    half_a = Half(f"A: {a.name}", _even(info_a.width * height / info_a.height), height,
+    height = even_px(height_px or min(info_a.height, info_b.height, max_height_px))
+    half_a = Half(f"A: {a.name}", even_px(info_a.width * height / info_a.height), height,
                   a.strikes)
-    half_b = Half(f"B: {b.name}", _even(info_b.width * height / info_b.height), height,
+    half_b = Half(f"B: {b.name}", even_px(info_b.width * height / info_b.height), height,
                   b.strikes)
-    label = Label(_even(max(24, height * 0.07)))  # a line of text readable at half size
+    label = Label(even_px(max(24, height * 0.07)))  # a line of text readable at half size
     if not all(label.fits(h.width, h.name, h.widest_counter()) for h in (half_a, half_b)):
         label = Label(label.line_px, rows=2)
     band_px = label.band_px

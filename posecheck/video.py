@@ -312,6 +312,12 @@ def iter_frames(path: str | Path, *, start: int = 0, size: tuple[int, int] | Non
         container.close()
 
 
+def even_px(value: float) -> int:
+    """``value`` pixels rounded to the nearest even number, at least 2: a side H.264's 4:2:0
+    colour can code (its chroma planes are half the size each way)."""
+    return max(2, round(value / 2) * 2)
+
+
 # Written files are BT.709 limited range ("tv"): the HD standard, what phones record and what
 # players assume for HD video that is not tagged. The stream is tagged too (matrix, range,
 # primaries and transfer, BT.709 for all: the phone clips' and sRGB's), so no player guesses.

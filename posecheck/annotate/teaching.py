@@ -50,7 +50,7 @@ from posecheck.errors import PosecheckError
 from posecheck.overlay import near_side
 from posecheck.progress import Progress
 from posecheck.result import Analysis
-from posecheck.video import BackgroundVideoWriter, iter_frames
+from posecheck.video import BackgroundVideoWriter, even_px, iter_frames
 
 HOLD_S = 0.4  # real seconds a strike's marks stay up at most (see posecheck.annotate.compose)
 FREEZE_S = 1.0  # coach mode: each moment held this long, time to read three or four numbers
@@ -166,13 +166,13 @@ def _freeze_frames(fps: float, freeze_s: float) -> int:
 def video_size(width_px: int, height_px: int, short_side_px: int | None) -> tuple[int, int]:
     """The teaching video's frame size for a clip of ``width_px`` x ``height_px``: the clip's
     own when ``short_side_px`` is None or the clip's short side is no longer, else scaled to
-    that short side, the aspect kept and each side rounded to an even number of pixels (what
-    H.264's 4:2:0 colour needs)."""
+    that short side, the aspect kept and each side rounded to an even number of pixels
+    (:func:`posecheck.video.even_px`)."""
     short = min(width_px, height_px)
     if short_side_px is None or short <= short_side_px:
         return width_px, height_px
     scale = short_side_px / short
-    return (max(2, 2 * round(width_px * scale / 2)), max(2, 2 * round(height_px * scale / 2)))
+    return even_px(width_px * scale), even_px(height_px * scale)
 
 
 def write_teaching_video(analysis: Analysis, out_path: str | Path, *, coach_mode: bool = False,
