@@ -8,8 +8,8 @@ import pytest
 from posecheck import landmarks as lm
 from posecheck.errors import PosecheckError
 from posecheck.gait.direction import detect_direction, mirror_to_forward
-from posecheck.gait.events import (_rhythm_prediction, detect_events, repair_alternation,
-                                   repair_rhythm, speed)
+from posecheck.gait.events import (_rhythm_prediction, detect_events, one_per_landing,
+                                   repair_alternation, repair_rhythm, speed)
 from posecheck.sequence import PoseSequence
 from support.toy import LEAD_S, LEG_PX, LIFT_PX_PER_S, STEP_S, TOE_RISE_PX, toy_runner
 
@@ -234,6 +234,20 @@ def test_a_one_frame_blip_is_no_landing():
     assert abs(held.ic_s[5] - ic[5]) < 1 / fps
     others = np.arange(len(ic)) != 5
     np.testing.assert_allclose(held.ic_s[others], ic[others], atol=0.004)
+
+
+def test_a_landing_found_from_two_reach_peaks_counts_once():
+    # a spurious reach peak before the 4th contact's own: both searches end at its crossing
+    ic = np.array([0.134, 0.479, 0.826, 1.517, 1.517, 1.867])
+    foot = ["left", "right", "left", "right", "left", "right"]
+    kept, feet = one_per_landing(ic, foot, same_s=0.5 / 30)
+    np.testing.assert_array_equal(kept, [0.134, 0.479, 0.826, 1.517, 1.867])
+    assert feet == ["left", "right", "left", "left", "right"]  # the later peak's foot
+    # within half a frame is the same crossing; a frame apart are two contacts (the rhythm
+    # and the step checks judge those)
+    assert len(one_per_landing(np.array([1.0, 1.01, 1.4]), ["left"] * 3, same_s=1 / 60)[0]) == 2
+    assert len(one_per_landing(np.array([1.0, 1.04, 1.4]), ["left"] * 3, same_s=1 / 60)[0]) == 3
+    assert len(one_per_landing(np.array([]), [], same_s=0.01)[0]) == 0
 
 
 def test_empty_and_legless_input_give_no_events():

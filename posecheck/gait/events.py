@@ -361,6 +361,21 @@ def _planted_landing(front_speed: np.ndarray, foot_speed: np.ndarray, time_s: np
     return estimate
 
 
+def one_per_landing(ic_s: np.ndarray, foot: list[str], *, same_s: float
+                    ) -> tuple[np.ndarray, list[str]]:
+    """The contacts with each landing once: where two reach peaks' searches end at the same
+    crossing (within ``same_s``), the earlier peak's copy is dropped and the later peak's, the
+    one just before the landing, is kept. A pose glitch between two steps (both heels read near
+    the hips for a few frames) makes a spurious reach peak whose first landing is the next
+    step's: counted twice, that contact made a step of 0 s (a synthetic clip read 200 steps/min
+    against its legs' 171)."""
+    ic_s = np.asarray(ic_s, dtype=float)
+    if len(ic_s) < 2:
+        return ic_s, list(foot)
+    keep = np.append(~(np.abs(np.diff(ic_s)) <= same_s), True)
+    return ic_s[keep], [f for f, k in zip(foot, keep) if k]
+
+
 def detect_events(seq: PoseSequence, *,
                   ic_speed_fraction: float = 0.68,  # two runners' biases balanced (docstring)
                   planted_window_s: tuple[float, float] = (0.04, 0.1),  # after IC, before TO
@@ -467,6 +482,7 @@ def detect_events(seq: PoseSequence, *,
                                        hold_s=landing_hold_s)
         ic_s.append(landing if np.isfinite(landing) else peak_s + fallback_lead_s)
         raw_foot.append(FEET[side])
+    ic_s, raw_foot = one_per_landing(np.array(ic_s), raw_foot, same_s=0.5 / seq.fps)
     rhythm = dict(tolerance_steps=rhythm_tolerance_steps, weight=rhythm_weight)
     ic_s, ic_repaired = repair_rhythm(np.array(ic_s), **rhythm)
     foot, relabelled = repair_alternation(raw_foot, ic_s)
