@@ -13,6 +13,9 @@ the same per step (every counted step's value against the clip's truth, since ev
 step has the same geometry; left out for the timing measures, whose steps vary): what a coach
 reads in the report's step table.
 
+Borderline (:mod:`posecheck.checks.borderline`): per check, how many right verdicts and how
+many missed ones lay within the measure's typical error of another verdict.
+
 Verdict agreement: the verdict from video against the verdict the same checks give on the
 clip's exact landmarks at the true foot events (the designed technique as the thresholds read
 it), per check, counting clips where either verdict is not unknown.
@@ -229,6 +232,7 @@ def run_preset_clip(spec, folder: Path) -> dict:
         want = verdict + (f"/{pattern}" if pattern else "")
         outcome[check] = (got, want, f.reason)
     return {"seed": spec.seed, "preset": spec.preset, "outcome": outcome,
+            "borderline": {check: findings[check].borderline for check in outcome},
             "errors": {m: measured.get(m, np.nan) - truth[key] for m, key in TRUTH_KEYS.items()},
             "step_errors": _step_errors(findings.values(), truth),
             "label": f"{spec.camera} {spec.direction} {spec.fps:.0f}fps slope "
@@ -237,14 +241,20 @@ def run_preset_clip(spec, folder: Path) -> dict:
 
 def print_preset_table(title: str, rows: list[dict]) -> None:
     print(f"\n== designed technique, {title}: {len(rows)} clips, video verdict vs design ==")
-    print(f"{'check':<10} {'agree':>7} {'clips':>6}  misses (got/designed)")
+    print(f"{'check':<10} {'agree':>7} {'clips':>6}  borderline: right / missed  "
+          "misses (got/designed)")
     for check in CHECK_IDS:
-        pairs = [r["outcome"][check][:2] for r in rows if check in r["outcome"]]
-        if not pairs:
+        mine = [r for r in rows if check in r["outcome"]]
+        if not mine:
             continue
+        pairs = [r["outcome"][check][:2] for r in mine]
         agree = sum(got == want for got, want in pairs)
+        near = [bool(r["borderline"][check]) for r in mine]
+        near_right = sum(n for n, (got, want) in zip(near, pairs) if got == want)
+        near_missed = sum(n for n, (got, want) in zip(near, pairs) if got != want)
         misses = [f"{got} for {want}" for got, want in pairs if got != want]
-        print(f"{check:<10} {agree / len(pairs):7.0%} {len(pairs):>6}  {'; '.join(misses[:6])}")
+        print(f"{check:<10} {agree / len(pairs):7.0%} {len(pairs):>6}  "
+              f"{near_right:>5} / {near_missed} of {len(pairs) - agree:<6} {'; '.join(misses[:6])}")
     whole = sum(all(got == want for got, want, _ in r["outcome"].values()) for r in rows)
     print(f"{'all':<10} {whole / len(rows):7.0%} {len(rows):>6}  (clips with every designed "
           "verdict right)")

@@ -169,8 +169,9 @@ def _print_summary(result, outdir: Path) -> None:
     for finding in result.findings:
         value = finding.value
         shown = f"{value:.2f} {finding.measure.unit}" if value == value else "n/a"
+        near = f"(close to {' / '.join(finding.borderline)}) " if finding.borderline else ""
         print(f"  {finding.name:<26} {finding.verdict:<8} {shown:<22} "
-              f"{finding.cue or finding.reason}")
+              f"{near}{finding.cue or finding.reason}")
     for notice in result.warnings:
         print(f"warning: {notice.message}")
     print(f"wrote {outdir}")

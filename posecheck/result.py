@@ -12,7 +12,9 @@
   (contact, flight and step times), or ``null`` when the gait stage failed;
 - ``checks``: one item per check (:meth:`posecheck.checks.finding.Finding.as_dict`): ``id``,
   ``verdict`` (good / watch / fix / unknown), ``value``, ``unit``, ``spread`` (interquartile
-  range), ``n_steps``, ``accuracy``, ``cue``, ``reason``, the per-step values and the details;
+  range), ``n_steps``, ``accuracy``, ``cue``, ``reason``, ``borderline`` (the other verdicts
+  within the measurement's typical error, :mod:`posecheck.checks.borderline`), the per-step
+  values and the details;
 - ``warnings``: ``{"code", "message"}`` items, for a person reading the report;
 - ``timing``: seconds spent.
 

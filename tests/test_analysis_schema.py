@@ -174,6 +174,21 @@ def test_measured_accuracy_validates(validator: Draft202012Validator,
     assert _errors(validator, document) == []
 
 
+def test_borderline_validates_and_may_be_absent(validator: Draft202012Validator,
+                                               document: dict) -> None:
+    """A judged check names the verdicts within reach; files written before it lack the key."""
+    judged = _first(document, ("good", "watch", "fix"))
+    assert all(isinstance(c["borderline"], list) for c in document["checks"])
+    within = copy.deepcopy(document)
+    other = "fix" if within["checks"][judged]["verdict"] != "fix" else "watch"
+    within["checks"][judged]["borderline"] = [other]
+    assert _errors(validator, within) == []
+    older = copy.deepcopy(document)
+    for check in older["checks"]:
+        del check["borderline"]
+    assert _errors(validator, older) == []
+
+
 # -- broken documents fail -----------------------------------------------------------------------
 
 def _first(document: dict, verdicts: tuple[str, ...]) -> int:
@@ -225,10 +240,19 @@ def _missing_timing(d: dict, judged: int, unknown: int) -> None:
     del d["timing"]
 
 
+def _unknown_with_borderline(d: dict, judged: int, unknown: int) -> None:
+    d["checks"][unknown]["borderline"] = ["good"]
+
+
+def _borderline_not_a_verdict(d: dict, judged: int, unknown: int) -> None:
+    d["checks"][judged]["borderline"] = ["unknown"]
+
+
 MUTATIONS = {f.__name__.lstrip("_"): f for f in (
     _drop_verdict, _great_verdict, _unknown_without_reason, _renamed_check_field,
     _renamed_detail_field, _renamed_event_field, _bad_warning_code, _nan_as_string,
-    _judged_without_steps, _wrong_schema_version, _missing_timing)}
+    _judged_without_steps, _wrong_schema_version, _missing_timing, _unknown_with_borderline,
+    _borderline_not_a_verdict)}
 
 
 @pytest.mark.parametrize("name", MUTATIONS)

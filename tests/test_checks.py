@@ -19,6 +19,7 @@ import pytest
 from posecheck.checks import accuracy
 from posecheck.checks import landing as landing_module
 from posecheck.checks.bands import Band, Bands
+from posecheck.checks.borderline import within_reach
 from posecheck.checks.config import load_thresholds
 from posecheck.checks.context import Baseline, CheckContext
 from posecheck.checks.finding import Finding, Measure
@@ -539,3 +540,76 @@ def test_every_verdict_is_its_bands_grade_of_its_value(presets):
 def test_bands_must_cover_the_line_once():
     with pytest.raises(ValueError, match="without gaps"):
         Bands((Band(-math.inf, 1.0, "fix"), Band(2.0, math.inf, "good")))
+
+
+# ---- verdicts within reach of the measurement error ----------------------------------------
+
+def _finding_of(check_id: str, verdict: str, values: dict[str, float],
+                margins: dict[str, float | None]) -> tuple[Finding, tuple[Measure, ...]]:
+    """A finding whose measures read ``values`` (each from three equal steps) with a typical
+    error of ``margins`` (None: not measured)."""
+    measures = tuple(
+        Measure(m, "deg", np.full(3, v), np.ones(3, bool),
+                accuracy=None if margins[m] is None else accuracy.Accuracy(margins[m], 9.0, "t"))
+        for m, v in values.items())
+    finding = Finding(check_id, check_id, verdict, measures[0], cue="", why="", reason="r",
+                      details=measures[1:])
+    return finding, measures
+
+
+@pytest.mark.parametrize("knee_deg, margin_deg, expected", [
+    (14.0, 1.9, ("good",)),          # a watch whose truth may well be good
+    (20.0, 1.9, ()),                 # 5 deg clear of the 15 deg line
+    (12.5, 3.0, ("good", "fix")),    # both lines of the 10-15 deg watch band within reach
+    (9.0, 0.5, ()),                  # a clear fix
+    (10.0, 0.5, ("fix",)),           # 10 itself is a watch ("below 10" is the fix)
+])
+def test_knee_verdicts_within_reach_of_its_typical_error(knee_deg, margin_deg, expected):
+    bands = BY_ID["knee"].bands(default_thresholds(BY_ID["knee"]))
+    verdict = bands.grade(knee_deg)
+    finding, judged = _finding_of("knee", verdict, {"knee_flexion_ic_deg": knee_deg},
+                                  {"knee_flexion_ic_deg": margin_deg})
+    reach = within_reach(finding, judged, lambda v: bands.grade(v["knee_flexion_ic_deg"]))
+    assert reach == expected
+
+
+def test_nothing_is_within_reach_without_an_accuracy_or_a_judged_verdict():
+    bands = BY_ID["knee"].bands(default_thresholds(BY_ID["knee"]))
+    grade = lambda v: bands.grade(v["knee_flexion_ic_deg"])  # noqa: E731
+    unmeasured, judged = _finding_of("knee", "watch", {"knee_flexion_ic_deg": 14.0},
+                                     {"knee_flexion_ic_deg": None})
+    assert within_reach(unmeasured, judged, grade) == ()
+    # a verdict the rule does not give on the values as read is not second-guessed
+    other_rule, judged = _finding_of("knee", "fix", {"knee_flexion_ic_deg": 14.0},
+                                     {"knee_flexion_ic_deg": 1.9})
+    assert within_reach(other_rule, judged, grade) == ()
+    unknown = dataclasses.replace(other_rule, verdict="unknown")
+    assert within_reach(unknown, judged, grade) == ()
+
+
+def test_a_fold_near_its_fix_line_reaches_fix_through_the_waist_bend():
+    lean = BY_ID["lean"]
+    t = default_thresholds(lean)  # waist bend: watch above 10, fix above 16
+    values = {"lean_vs_slope_normal_deg": 4.4, "waist_bend_deg": 15.0}  # on the level reference
+    assert lean.verdict_of(values, t) == "watch"
+    finding, judged = _finding_of("lean", "watch", values,
+                                  {"lean_vs_slope_normal_deg": 1.4, "waist_bend_deg": 1.9})
+    reach = within_reach(finding, judged, lambda v: lean.verdict_of(v, t))
+    assert reach == ("fix",)  # 16.9 is a fix; 13.1 still a watch (above 10); the line is good
+    clear, judged = _finding_of("lean", "watch", {**values, "waist_bend_deg": 13.0},
+                                {"lean_vs_slope_normal_deg": 1.4, "waist_bend_deg": 1.9})
+    assert within_reach(clear, judged, lambda v: lean.verdict_of(v, t)) == ()
+
+
+def test_run_checks_names_the_verdict_a_knee_near_its_line_may_be(presets, tmp_path):
+    gait, _, findings, _ = presets["downhill-good"]
+    knee = findings["knee"]
+    assert knee.verdict == "good" and knee.borderline == ()  # about 20 deg, 5 clear of 15
+    margin = knee.measure.accuracy.median_abs_error
+    config = tmp_path / "near.toml"
+    config.write_text(f"[knee]\nwatch_below_deg = {knee.value - margin / 2:.3f}\n"
+                      f"fix_below_deg = {knee.value - 3 * margin:.3f}\n")
+    near = {f.check_id: f for f in run_checks(gait, thresholds=load_thresholds(config))}
+    assert near["knee"].verdict == "good" and near["knee"].borderline == ("watch",)
+    assert near["knee"].as_dict()["borderline"] == ["watch"]
+    assert all(f.borderline == () for f in near.values() if f.verdict == "unknown")

@@ -279,9 +279,21 @@ def test_a_failed_gait_still_gives_a_readable_report(failed, tmp_path):
     assert len(page.find("img", "plot")) == 1  # the knee angles, without foot strikes
 
 
+def test_a_verdict_near_its_line_says_which_it_could_be(analysis, tmp_path):
+    findings = {f.check_id: f for f in analysis.findings}
+    assert findings["landing"].verdict == "fix"
+    near = dataclasses.replace(findings["landing"], borderline=("watch",))
+    shown = tuple(near if f.check_id == "landing" else dataclasses.replace(f, borderline=())
+                  for f in analysis.findings)
+    text, page = _write(dataclasses.replace(analysis, findings=shown), tmp_path, video_name=None)
+    assert page.plain.count("Close to the line:") == 1
+    card = text.split('id="check-landing"')[1].split("</article>")[0]
+    assert "Close to the line:" in card and 'class="badge v-watch small"' in card
+
+
 def test_everything_unknown_renders(analysis, tmp_path):
     unknown = tuple(dataclasses.replace(f, verdict="unknown", reason="not judged: test",
-                                        cue="") for f in analysis.findings)
+                                        cue="", borderline=()) for f in analysis.findings)
     _, page = _write(dataclasses.replace(analysis, findings=unknown), tmp_path, video_name=None)
     badges = [a["class"] for a in page.find("span", "badge")]
     assert badges and all("v-unknown" in b for b in badges)

@@ -118,7 +118,9 @@ class Finding:
     verdict was given (required for ``unknown``). ``left_out`` counts, by reason, the steps that
     did not count. ``evidence_frames`` are frame indices that show the finding (the steps nearest
     the median). ``pattern`` names what was recognised (for the lean check: ``"ankles"``,
-    ``"back"``, ``"waist"``), empty when the check has none.
+    ``"back"``, ``"waist"``), empty when the check has none. ``borderline``: the other
+    verdicts the clip would get were its judged values off by their typical error
+    (:mod:`posecheck.checks.borderline`), in order of severity; empty when none is within reach.
     """
 
     check_id: str
@@ -133,6 +135,7 @@ class Finding:
     evidence_frames: tuple[int, ...] = ()
     pattern: str = ""
     thresholds: dict[str, float] = dataclasses.field(default_factory=dict)
+    borderline: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -143,6 +146,10 @@ class Finding:
         if self.verdict != "unknown" and self.measure.n_steps == 0:
             raise ValueError(f"Finding {self.check_id}: a {self.verdict} verdict needs at least "
                              "one measured step")
+        if self.borderline and (self.verdict == "unknown" or self.verdict in self.borderline
+                                or not set(self.borderline) <= set(VERDICTS[:3])):
+            raise ValueError(f"Finding {self.check_id}: borderline must name other judged "
+                             f"verdicts than {self.verdict!r}, got {self.borderline!r}")
 
     @property
     def value(self) -> float:
@@ -158,6 +165,7 @@ class Finding:
             "n_left_out": int(sum(self.left_out.values())), "left_out": dict(self.left_out),
             "accuracy": m.accuracy.as_dict() if m.accuracy else None,
             "cue": self.cue, "why": self.why, "reason": self.reason, "pattern": self.pattern,
+            "borderline": list(self.borderline),
             "thresholds": dict(self.thresholds),
             "evidence_frames": [int(f) for f in self.evidence_frames],
             "per_step": [json_number(v) for v in m.per_step],

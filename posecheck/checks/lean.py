@@ -156,6 +156,18 @@ def judge(lean_deg: float, waist_deg: float, t: Mapping[str, float],
     return verdict, "back" if lean_deg < line.good_range[0] else "forward"
 
 
+#: The measures the verdict reads (see :func:`verdict_of`).
+JUDGED = ("lean_vs_slope_normal_deg", "waist_bend_deg")
+
+
+def verdict_of(values: Mapping[str, float], t: Mapping[str, float],
+               baseline: Baseline | None = None) -> str:
+    """The verdict of the lean and the waist bend in ``values`` (measure id -> clip value) by
+    :func:`judge`: how :mod:`posecheck.checks.borderline` asks what a value off by its typical
+    error would read."""
+    return judge(values["lean_vs_slope_normal_deg"], values["waist_bend_deg"], t, baseline)[0]
+
+
 def check(ctx: CheckContext, *, reference_level_deg: float = 4.4, watch_back_deg: float = 5.0,
           fix_back_deg: float = 7.0, watch_forward_deg: float = 8.0,
           watch_waist_deg: float = 10.0, fix_waist_deg: float = 16.0, trim: float = 0.15,

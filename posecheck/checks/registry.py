@@ -4,9 +4,11 @@ Each check module holds ``INFO`` (:class:`~posecheck.checks.context.CheckInfo`: 
 it measures, why it matters, the cues, the source of every threshold), ``check(ctx, *,
 thresholds...)`` returning a :class:`~posecheck.checks.finding.Finding`, and ``bands(thresholds,
 baseline)``: its verdict by the headline value (:mod:`posecheck.checks.bands`), the one place
-its rule is written. Thresholds are the
-keyword parameters of ``check``; their defaults are the published ones, and a TOML file
-(``--checks-config``) may change them (:mod:`posecheck.checks.config`).
+its rule is written; a check whose verdict reads more than the headline (the lean) also holds
+``JUDGED`` (the measure ids) and ``verdict_of(values, thresholds, baseline)``. Each finding
+says which other verdicts its values' typical error reaches (:mod:`posecheck.checks.borderline`).
+Thresholds are the keyword parameters of ``check``; their defaults are the published ones, and a
+TOML file (``--checks-config``) may change them (:mod:`posecheck.checks.config`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from types import ModuleType
 
 from posecheck.checks import arms, cadence, knee, landing, lean
 from posecheck.checks.bands import Bands
+from posecheck.checks.borderline import within_reach
 from posecheck.checks.context import Baseline, CheckContext
 from posecheck.checks.finding import Finding
 from posecheck.gait.analysis import GaitAnalysis
@@ -57,5 +60,26 @@ def run_checks(gait: GaitAnalysis, *, thresholds: dict[str, dict[str, float]] | 
         overrides = (thresholds or {}).get(module.INFO.id, {})
         finding = module.check(ctx, **overrides)
         used = {**default_thresholds(module), **overrides}
-        findings.append(dataclasses.replace(finding, thresholds=used))
+        findings.append(dataclasses.replace(finding, thresholds=used,
+                                            borderline=borderline(module, finding, used,
+                                                                  baseline)))
     return tuple(findings)
+
+
+def borderline(module: ModuleType, finding: Finding, thresholds: Mapping[str, float],
+               baseline: Baseline | None = None) -> tuple[str, ...]:
+    """The verdicts within reach of ``finding``'s values' typical error under its check's rule
+    (:func:`posecheck.checks.borderline.within_reach`)."""
+    measures = {m.id: m for m in (finding.measure, *finding.details)}
+    ids = getattr(module, "JUDGED", (finding.measure.id,))
+    if not all(i in measures for i in ids):
+        return ()
+    if hasattr(module, "verdict_of"):
+        def verdict_of(values: Mapping[str, float]) -> str:
+            return module.verdict_of(values, thresholds, baseline)
+    else:
+        bands = module.bands(thresholds, baseline)
+
+        def verdict_of(values: Mapping[str, float]) -> str:
+            return bands.grade(values[finding.measure.id])
+    return within_reach(finding, tuple(measures[i] for i in ids), verdict_of)

@@ -285,6 +285,16 @@ def _stats(f: Finding) -> str:
     return " · ".join(parts)
 
 
+def _borderline(f: Finding) -> str:
+    """The verdicts within reach of the measurement error, in words (empty when none is)."""
+    if not f.borderline:
+        return ""
+    others = " or ".join(verdict_badge(v, small=True) for v in f.borderline)
+    return (f'<p class="borderline"><strong>Close to the line:</strong> within the typical '
+            f'measurement error of this value the verdict could be {others}. Look at the steps '
+            'and the video before telling the runner.</p>')
+
+
 def _left_out(f: Finding) -> str:
     if not f.left_out:
         return ""
@@ -337,6 +347,7 @@ def _card(view: _View, f: Finding) -> str:
         f'{cue}{plot}'
         f'<p class="reason{" unknown" if unknown else ""}"><strong>{reason_label}:</strong> '
         f'{esc(_sentence(f.reason))}</p>'
+        f'{_borderline(f)}'
         f'{_left_out(f)}'
         f'<p class="why"><strong>Why it matters:</strong> {esc(f.why)}</p>'
         + (f'<div class="controls"><span class="note">Show me:</span>{evidence}</div>'

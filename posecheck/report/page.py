@@ -126,7 +126,8 @@ section { margin-bottom: 8px; }
 .card .stats { font-size: 13px; color: var(--muted); }
 .card .cue { font-size: 15.5px; font-weight: 600; margin: 2px 0; padding: 8px 10px;
   background: #f1f4f7; border-radius: 8px; }
-.card .why, .card .reason, .card .left-out, .card .accuracy { font-size: 13.5px; margin: 0; }
+.card .why, .card .reason, .card .borderline, .card .left-out, .card .accuracy {
+  font-size: 13.5px; margin: 0; }
 .card .reason.unknown { color: #6b4b00; }
 .card img.plot { width: 100%; height: auto; display: block; }
 .card details { font-size: 13px; }
