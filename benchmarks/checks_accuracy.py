@@ -37,7 +37,8 @@ stood then on clips that chose nothing; how it is read was written down before i
 (README, "Accuracy of the checks"). Printed alone, then pooled with the first held-out set.
 
 The published accuracy (``posecheck/checks/accuracy.py``) is the last table: the held-out clips
-of both sets, of both held-out sets, pooled (96 clips; 48 with ``--no-fresh``).
+of both sets (matrix and designed) over both held-out sets, pooled (96 clips; the first held-out
+set's 48 with ``--no-fresh``).
 
 Knee at foot strike on a real runner (``--no-force-plate`` to skip): the force-plate trials of
 RBDS001 (``../shared/data/mocap``, when present), markers projected into a side view at 30, 60,
@@ -116,8 +117,8 @@ TRUTH_KEYS = {
     "com_vertical_oscillation_m": "com_vertical_oscillation_m",
 }
 CHECK_IDS = ("lean", "knee", "landing", "arms", "cadence")
-#: The second held-out set (``--fresh``): rendered first on 2026-12-06, after the first held-out
-#: half had been studied clip by clip; no choice was made on it.
+#: The second held-out set (skipped with ``--no-fresh``): rendered first on 2026-12-06, after the
+#: first held-out half had been studied clip by clip; no choice was made on it.
 FRESH_PRESET_ROUNDS = 4  # its designed clips are round 3 of preset_matrix(4)
 FRESH_TECHNIQUE_DRAW = 1  # its matrix clips are technique_matrix(n, seed=1)'s odd seeds
 #: Measures whose true value differs from step to step (the synthetic steps vary in time, not
@@ -440,9 +441,11 @@ def main() -> None:
         published = "" if args.fresh else " (the published accuracy)"
         print_table(f"held-out, both sets pooled{published}", held_out_rows, verdicts=False)
     if args.fresh:
-        fresh_designed = preset_clips([("second held-out set", fresh_designed_specs())])
+        fresh_designed = (preset_clips([("second held-out set", fresh_designed_specs())])
+                          if args.preset_rounds else [])
         fresh_matrix = matrix_section(
-            [("second held-out set, matrix", fresh_matrix_specs(args.clips))],
+            [("second held-out set, matrix",
+              fresh_matrix_specs(0 if args.no_matrix else args.clips))],
             true_events=args.true_events)
         print_table("second held-out set, both sets pooled", fresh_designed + fresh_matrix,
                     verdicts=False)
