@@ -60,14 +60,14 @@ def run_checks(gait: GaitAnalysis, *, thresholds: dict[str, dict[str, float]] | 
         overrides = (thresholds or {}).get(module.INFO.id, {})
         finding = module.check(ctx, **overrides)
         used = {**default_thresholds(module), **overrides}
-        findings.append(dataclasses.replace(finding, thresholds=used,
-                                            borderline=borderline(module, finding, used,
-                                                                  baseline)))
+        findings.append(dataclasses.replace(
+            finding, thresholds=used, borderline=borderline_verdicts(module, finding, used,
+                                                                     baseline)))
     return tuple(findings)
 
 
-def borderline(module: ModuleType, finding: Finding, thresholds: Mapping[str, float],
-               baseline: Baseline | None = None) -> tuple[str, ...]:
+def borderline_verdicts(module: ModuleType, finding: Finding, thresholds: Mapping[str, float],
+                        baseline: Baseline | None = None) -> tuple[str, ...]:
     """The verdicts within reach of ``finding``'s values' typical error under its check's rule
     (:func:`posecheck.checks.borderline.within_reach`)."""
     measures = {m.id: m for m in (finding.measure, *finding.details)}
@@ -78,7 +78,9 @@ def borderline(module: ModuleType, finding: Finding, thresholds: Mapping[str, fl
         def verdict_of(values: Mapping[str, float]) -> str:
             return module.verdict_of(values, thresholds, baseline)
     else:
-        bands = module.bands(thresholds, baseline)
+        bands = headline_bands(module.INFO.id, thresholds, baseline)
+        if bands is None:
+            return ()
 
         def verdict_of(values: Mapping[str, float]) -> str:
             return bands.grade(values[finding.measure.id])
